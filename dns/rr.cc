@@ -1,0 +1,161 @@
+#include "dns/rr.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/encoding.h"
+#include "dns/internal/convert.h"
+#include "dns/internal/ldns.h"
+
+namespace rollcage::dns {
+namespace {
+
+// Where the embedded domain names are in the RDATA of the types RFC 4034 §6.2 lists (less NSEC,
+// RFC 6840 §5.1). Returns the number of fixed octets before the first name and how many names follow.
+struct NameLayout {
+  size_t prefix;
+  int names;
+};
+
+bool LayoutFor(uint16_t type, NameLayout* l) {
+  switch (type) {
+    case rrtype::kNS: case rrtype::kCNAME: case rrtype::kPTR: case rrtype::kDNAME:
+    case 3: /*MD*/ case 4: /*MF*/ case 7: /*MB*/ case 8: /*MG*/ case 9: /*MR*/
+      *l = {0, 1}; return true;
+    case rrtype::kSOA: case 14: /*MINFO*/ case 17: /*RP*/
+      *l = {0, 2}; return true;
+    case rrtype::kMX: case 18: /*AFSDB*/ case 21: /*RT*/ case 36: /*KX*/
+      *l = {2, 1}; return true;
+    case 26: /*PX*/
+      *l = {2, 2}; return true;
+    case rrtype::kSRV:
+      *l = {6, 1}; return true;
+    case rrtype::kRRSIG: case 24: /*SIG*/
+      *l = {18, 1}; return true;
+    default:
+      return false;
+  }
+}
+
+void LowercaseNameAt(std::string& s, size_t* pos) {
+  size_t p = *pos;
+  while (p < s.size()) {
+    unsigned len = static_cast<unsigned char>(s[p]);
+    if (len == 0 || len > 63) {
+      ++p;
+      break;
+    }
+    for (unsigned k = 1; k <= len && p + k < s.size(); ++k) {
+      char& c = s[p + k];
+      if (c >= 'A' && c <= 'Z') c = char(c + 32);
+    }
+    p += 1 + len;
+  }
+  *pos = p;
+}
+
+}  // namespace
+
+std::string TypeToText(uint16_t type) {
+  char* s = ldns_rr_type2str(static_cast<ldns_rr_type>(type));
+  std::string out = s ? s : ("TYPE" + std::to_string(type));
+  free(s);
+  return out;
+}
+
+Result<uint16_t> TypeFromText(std::string_view text) {
+  std::string t(text);
+  if (t.size() > 4 && strncasecmp(t.c_str(), "TYPE", 4) == 0) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(t.c_str() + 4, &end, 10);
+    if (*end == 0 && v <= 65535) return uint16_t(v);
+  }
+  ldns_rr_type r = ldns_get_rr_type_by_name(t.c_str());
+  if (r == 0) return BadInput("unknown RR type '" + t + "'");
+  return uint16_t(r);
+}
+
+Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t default_ttl) {
+  std::string line(text);
+  ldns_rdf* origin_rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.wire().size(),
+                                               origin.wire().data());
+  ldns_rr* rr = nullptr;
+  ldns_status s = ldns_rr_new_frm_str(&rr, line.c_str(), default_ttl, origin_rdf, nullptr);
+  ldns_rdf_deep_free(origin_rdf);
+  if (s != LDNS_STATUS_OK || !rr) {
+    if (rr) ldns_rr_free(rr);
+    return BadInput(internal::StatusText(s) + " in '" + line + "'");
+  }
+  auto out = internal::FromLdns(rr);
+  ldns_rr_free(rr);
+  return out;
+}
+
+Result<RR> RR::ReadWire(std::string_view data, size_t* pos) {
+  size_t p = *pos;
+  auto owner = Name::ReadWire(data, &p);
+  if (!owner.ok()) return owner.status();
+  if (p + 10 > data.size()) return BadInput("truncated RR header");
+  const auto* u = reinterpret_cast<const unsigned char*>(data.data()) + p;
+  RR rr;
+  rr.owner = std::move(owner).value();
+  rr.type = ReadU16(u);
+  rr.rrclass = ReadU16(u + 2);
+  rr.ttl = ReadU32(u + 4);
+  uint16_t rdlen = ReadU16(u + 8);
+  p += 10;
+  if (p + rdlen > data.size()) return BadInput("truncated RDATA");
+  rr.rdata.assign(data.data() + p, rdlen);
+  *pos = p + rdlen;
+  return rr;
+}
+
+std::string RR::ToWire() const {
+  std::string out = owner.wire();
+  AppendU16(out, type);
+  AppendU16(out, rrclass);
+  AppendU32(out, ttl);
+  AppendU16(out, uint16_t(rdata.size()));
+  out += rdata;
+  return out;
+}
+
+std::string RR::ToText() const {
+  ldns_rr* rr = internal::ToLdns(*this);
+  if (!rr) {
+    // ldns cannot parse this RDATA for its type: fall back to RFC 3597 generic form.
+    return owner.ToText() + "\t" + std::to_string(ttl) + "\tIN\tTYPE" + std::to_string(type) + "\t\\# " +
+           std::to_string(rdata.size()) + (rdata.empty() ? "" : " " + HexEncode(rdata));
+  }
+  char* s = ldns_rr2str(rr);
+  ldns_rr_free(rr);
+  std::string out = s ? s : "";
+  free(s);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string RR::CanonicalRdata() const {
+  NameLayout l;
+  if (!LayoutFor(type, &l)) return rdata;
+  std::string out = rdata;
+  size_t p = l.prefix;
+  for (int i = 0; i < l.names && p < out.size(); ++i) LowercaseNameAt(out, &p);
+  return out;
+}
+
+bool CanonicalLess(const RR& a, const RR& b) {
+  int c = CanonicalCompare(a.owner.wire(), b.owner.wire());
+  if (c != 0) return c < 0;
+  if (a.type != b.type) return a.type < b.type;
+  return a.CanonicalRdata() < b.CanonicalRdata();
+}
+
+std::vector<RR> RRset::ToRRs() const {
+  std::vector<RR> out;
+  out.reserve(rdatas.size());
+  for (const auto& r : rdatas) out.push_back(RR{owner, type, rrclass, ttl, r});
+  return out;
+}
+
+}  // namespace rollcage::dns

@@ -1,0 +1,153 @@
+#include "dns/zone.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "base/file.h"
+#include "dns/internal/convert.h"
+#include "dns/internal/ldns.h"
+
+namespace rollcage::dns {
+namespace {
+
+struct FileCloser {
+  void operator()(FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+
+Result<Zone> ParseStream(FILE* fp, const LoadOptions& options, const std::string& source) {
+  ldns_rdf* origin = nullptr;
+  if (options.origin) {
+    origin = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, options.origin->wire().size(),
+                                   options.origin->wire().data());
+  }
+  ldns_rdf* prev = nullptr;
+  uint32_t ttl = options.default_ttl;
+  int line = 1;
+  Zone zone;
+  bool have_origin = options.origin.has_value();
+  if (have_origin) zone.set_origin(*options.origin);
+  Status error;
+  while (!std::feof(fp)) {
+    ldns_rr* rr = nullptr;
+    int line_before = line;
+    ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
+    if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL) continue;
+    if (s == LDNS_STATUS_SYNTAX_ORIGIN) {
+      if (!have_origin && origin) {
+        auto o = Name::FromWire(std::string_view(reinterpret_cast<const char*>(ldns_rdf_data(origin)),
+                                                 ldns_rdf_size(origin)));
+        if (o.ok()) {
+          zone.set_origin(*o);
+          have_origin = true;
+        }
+      }
+      continue;
+    }
+    if (s == LDNS_STATUS_SYNTAX_INCLUDE) {
+      error = BadInput(source + ":" + std::to_string(line) + ": $INCLUDE is not supported");
+      break;
+    }
+    if (s != LDNS_STATUS_OK || !rr) {
+      if (rr) ldns_rr_free(rr);
+      // ldns may report the line after the record; name the line the record started on when known.
+      int at = line > line_before ? line - 1 : line;
+      error = BadInput(source + ":" + std::to_string(at) + ": " + internal::StatusText(s));
+      break;
+    }
+    auto converted = internal::FromLdns(rr);
+    ldns_rr_free(rr);
+    if (!converted.ok()) {
+      error = BadInput(source + ":" + std::to_string(line) + ": " + converted.status().message());
+      break;
+    }
+    RR& r = converted.value();
+    if (!have_origin && r.type == rrtype::kSOA) {
+      zone.set_origin(r.owner);
+      have_origin = true;
+    }
+    if (!options.allow_out_of_zone && have_origin && !r.owner.IsSubdomainOf(zone.origin())) {
+      error = BadInput(source + ":" + std::to_string(line > line_before ? line - 1 : line) + ": record owner " + r.owner.ToText() +
+                       " is outside the zone " + zone.origin().ToText());
+      break;
+    }
+    zone.Add(std::move(r));
+  }
+  if (origin) ldns_rdf_deep_free(origin);
+  if (prev) ldns_rdf_deep_free(prev);
+  if (!error.ok()) return error;
+  if (!have_origin) return BadInput(source + ": no origin: give one, or start with $ORIGIN or an SOA");
+  return zone;
+}
+
+}  // namespace
+
+Result<Zone> Zone::Load(const std::string& path, const LoadOptions& options) {
+  std::unique_ptr<FILE, FileCloser> fp(std::fopen(path.c_str(), "r"));
+  if (!fp) return IoError(path + ": cannot open zone file");
+  return ParseStream(fp.get(), options, path);
+}
+
+Result<Zone> Zone::Parse(std::string_view text, const LoadOptions& options, std::string_view source) {
+  if (text.empty()) return BadInput(std::string(source) + ": empty zone");
+  std::string copy(text);
+  std::unique_ptr<FILE, FileCloser> fp(fmemopen(copy.data(), copy.size(), "r"));
+  if (!fp) return IoError("cannot open in-memory zone text");
+  return ParseStream(fp.get(), options, std::string(source));
+}
+
+void Zone::SortCanonical() {
+  struct Keyed {
+    std::string canon;
+    RR rr;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(records_.size());
+  for (auto& r : records_) {
+    std::string c = r.CanonicalRdata();
+    keyed.push_back({std::move(c), std::move(r)});
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    int c = CanonicalCompare(a.rr.owner.wire(), b.rr.owner.wire());
+    if (c != 0) return c < 0;
+    if (a.rr.type != b.rr.type) return a.rr.type < b.rr.type;
+    return a.canon < b.canon;
+  });
+  records_.clear();
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i > 0 && keyed[i].rr.type == records_.back().type && keyed[i].canon == keyed[i - 1].canon &&
+        keyed[i].rr.rrclass == records_.back().rrclass && keyed[i].rr.owner == records_.back().owner) {
+      continue;
+    }
+    records_.push_back(std::move(keyed[i].rr));
+  }
+}
+
+std::vector<RRset> Zone::Rrsets() const {
+  std::vector<RRset> out;
+  for (const auto& r : records_) {
+    if (!out.empty() && out.back().type == r.type && out.back().rrclass == r.rrclass &&
+        out.back().owner == r.owner) {
+      out.back().rdatas.push_back(r.rdata);
+      continue;
+    }
+    out.push_back(RRset{r.owner, r.type, r.rrclass, r.ttl, {r.rdata}});
+  }
+  return out;
+}
+
+std::string Zone::ToText() const {
+  std::string out;
+  out.reserve(records_.size() * 80);
+  for (const auto& r : records_) {
+    out += r.ToText();
+    out.push_back('\n');
+  }
+  return out;
+}
+
+Status Zone::Save(const std::string& path) const { return WriteFileAtomic(path, ToText()); }
+
+}  // namespace rollcage::dns
