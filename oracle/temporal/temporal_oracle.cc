@@ -1,0 +1,474 @@
+#include "oracle/temporal/temporal_oracle.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dns/rdata.h"
+
+namespace rollcage::oracle::temporal {
+namespace {
+
+using dns::Name;
+using dns::RR;
+
+struct SigInfo {
+  RR rr;
+  dns::RrsigData data;
+  UnixTime inception = 0, expiration = 0;
+  std::vector<int> verifiers;  // indices of keys that verify this signature
+};
+
+// One version of one RRset: a maximal run of zone versions serving identical content.
+struct RVersion {
+  int id = 0;
+  Name owner;
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  std::vector<std::string> rdatas;
+  std::vector<SigInfo> sigs;
+  std::string content;
+  int first_zone = 0, last_zone = 0;  // 0-based
+  UnixTime start = 0, served_until = 0;
+  UnixTime max_exp = 0;
+  bool has_sigs() const { return !sigs.empty(); }
+  // Present (fetchable or cacheable) at t: served, or cached within TTL and before its last RRSIG
+  // expiration (RFC 4035 §5.3.3).
+  bool PresentAt(UnixTime t) const {
+    if (t < start || served_until <= start) return false;  // never served: superseded at once
+    if (t < served_until) return true;
+    return t < served_until + UnixTime(ttl) && t <= max_exp;
+  }
+  UnixTime PresentEnd() const {
+    return std::max(served_until, std::min(served_until + UnixTime(ttl), max_exp + 1));
+  }
+  bool ServedAt(UnixTime t) const { return t >= start && t < served_until; }
+};
+
+struct DsVer {
+  int index = 0;  // 0-based
+  UnixTime start = 0, served_until = 0;
+  uint32_t ttl = 0;
+  std::vector<std::string> rdatas;
+  bool PresentAt(UnixTime t) const { return t >= start && t < served_until + UnixTime(ttl); }
+  UnixTime PresentEnd() const { return served_until + UnixTime(ttl); }
+  bool ServedAt(UnixTime t) const { return t >= start && t < served_until; }
+};
+
+using RKey = std::pair<std::string, uint16_t>;  // lowercased owner wire, type
+
+std::string ContentKey(uint32_t ttl, std::vector<std::string> rdatas, std::vector<std::string> sigs) {
+  std::sort(rdatas.begin(), rdatas.end());
+  std::sort(sigs.begin(), sigs.end());
+  std::string out = std::to_string(ttl) + "|";
+  for (auto& r : rdatas) out += std::to_string(r.size()) + ":" + r;
+  out += "|";
+  for (auto& s : sigs) out += std::to_string(s.size()) + ":" + s;
+  return out;
+}
+
+struct Builder {
+  const timeline::Timeline& tl;
+  SignatureJudge& judge;
+  Name apex;
+  std::vector<RVersion> versions;
+  std::map<RKey, std::vector<int>> by_key;  // version ids per RRset, in time order
+  std::vector<std::string> keys;            // key universe: DNSKEY rdata
+  std::unordered_map<std::string, int> key_index;
+  std::vector<std::set<int>> version_keys;  // for DNSKEY versions: zone keys they hold
+  std::vector<DsVer> ds;
+  UnixTime end = 0;
+
+  int KeyIndex(const std::string& rdata) {
+    auto it = key_index.find(rdata);
+    if (it != key_index.end()) return it->second;
+    int idx = int(keys.size());
+    keys.push_back(rdata);
+    key_index.emplace(rdata, idx);
+    return idx;
+  }
+};
+
+// Which RRsets of a zone version must be signed: everything authoritative except delegation NS;
+// nothing below a delegation point (glue, occluded data); at a delegation point only DS and NSEC.
+bool MustBeSigned(const Name& owner, uint16_t type, const Name& apex,
+                  const std::unordered_set<Name, dns::NameHash>& cuts) {
+  if (type == dns::rrtype::kRRSIG) return false;
+  if (!owner.IsSubdomainOf(apex)) return false;
+  if (owner == apex) return true;
+  for (Name n = owner.Parent(); !(n == apex) && !n.IsRoot(); n = n.Parent()) {
+    if (cuts.count(n)) return false;
+  }
+  if (cuts.count(owner)) return type == dns::rrtype::kDS || type == dns::rrtype::kNSEC;
+  return true;
+}
+
+}  // namespace
+
+const char* TemporalClassId(TemporalClass c) {
+  switch (c) {
+    case TemporalClass::kKeyRemovedTooEarly: return "key-removed-too-early";
+    case TemporalClass::kKeyUsedTooEarly: return "key-used-too-early";
+    case TemporalClass::kDsKskOutOfStep: return "ds-ksk-out-of-step";
+    case TemporalClass::kSignatureExpiredWhileCacheable: return "signature-expired-while-cacheable";
+    case TemporalClass::kSignatureNotYetValid: return "signature-not-yet-valid";
+    case TemporalClass::kTtlChangeNotHonoured: return "ttl-change-not-honoured";
+  }
+  return "unknown";
+}
+
+const char* TemporalClassRfc(TemporalClass c) {
+  switch (c) {
+    case TemporalClass::kKeyRemovedTooEarly: return "RFC 7583 §3.3.1; RFC 6781 §4.1.1.1";
+    case TemporalClass::kKeyUsedTooEarly: return "RFC 7583 §3.2, §3.3.1";
+    case TemporalClass::kDsKskOutOfStep: return "RFC 7583 §3.3.2-3.3.3; RFC 6781 §4.1.2";
+    case TemporalClass::kSignatureExpiredWhileCacheable: return "RFC 4035 §5.3.1; RFC 6781 §4.4.2";
+    case TemporalClass::kSignatureNotYetValid: return "RFC 4035 §5.3.1; RFC 6781 §4.4.2.2";
+    case TemporalClass::kTtlChangeNotHonoured: return "RFC 7583 §2; RFC 6781 §4.1.4";
+  }
+  return "";
+}
+
+std::string FormatFinding(const TemporalFinding& f) {
+  std::string out = FormatTimeIso(f.first_instant) + " " + TemporalClassId(f.cls) + " " + f.owner.ToText() + " " +
+                    dns::TypeToText(f.type) + ": " + f.detail;
+  out += " [mix: rrset from zone v" + std::to_string(f.rrset_zone_version) + ", DNSKEY from zone v" +
+         std::to_string(f.dnskey_zone_version) +
+         (f.ds_version > 0 ? ", parent DS v" + std::to_string(f.ds_version) : std::string()) + "]";
+  if (f.instants > 1) {
+    out += " (fails at " + std::to_string(f.instants) + " instants until " + FormatTimeIso(f.last_instant) + ")";
+  }
+  return out;
+}
+
+Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudge& judge,
+                                     const TemporalOptions& options) {
+  if (tl.zones.empty()) return BadInput("timeline has no zone versions");
+  Builder b{tl, judge, tl.origin};
+  const Name& apex = tl.origin;
+
+  // Observation end: explicit, or the last event plus the largest TTL.
+  UnixTime last_event = tl.zones.back().published;
+  if (!tl.parent_ds.empty()) last_event = std::max(last_event, tl.parent_ds.back().published);
+  uint32_t max_ttl = 0;
+  for (const auto& z : tl.zones) {
+    for (const auto& rr : z.zone.records()) max_ttl = std::max(max_ttl, rr.ttl);
+  }
+  for (const auto& d : tl.parent_ds) max_ttl = std::max(max_ttl, d.ttl);
+  b.end = tl.end ? *tl.end : last_event + UnixTime(max_ttl) + 1;
+
+  // 1. RRset versions.
+  std::map<RKey, int> open;  // RRset -> version id currently served
+  for (size_t zi = 0; zi < tl.zones.size(); ++zi) {
+    const auto& zv = tl.zones[zi];
+    UnixTime t = zv.published;
+    std::unordered_set<Name, dns::NameHash> cuts;
+    for (const auto& rr : zv.zone.records()) {
+      if (rr.type == dns::rrtype::kNS && !(rr.owner == apex)) cuts.insert(rr.owner);
+    }
+    struct Acc {
+      Name owner;
+      uint16_t type = 0;
+      uint32_t ttl = 0;
+      std::vector<std::string> rdatas;
+      std::vector<RR> sigs;
+    };
+    std::map<RKey, Acc> cur;
+    for (const auto& rr : zv.zone.records()) {
+      if (rr.type == dns::rrtype::kRRSIG) continue;
+      if (!MustBeSigned(rr.owner, rr.type, apex, cuts)) continue;
+      RKey k{rr.owner.Lowercase().wire(), rr.type};
+      auto& a = cur[k];
+      if (a.rdatas.empty()) {
+        a.owner = rr.owner;
+        a.type = rr.type;
+        a.ttl = rr.ttl;
+      }
+      a.rdatas.push_back(rr.rdata);
+    }
+    for (const auto& rr : zv.zone.records()) {
+      if (rr.type != dns::rrtype::kRRSIG) continue;
+      auto d = dns::RrsigData::Parse(rr.rdata);
+      if (!d.ok()) continue;  // malformed RRSIGs are the static oracle's business
+      auto it = cur.find(RKey{rr.owner.Lowercase().wire(), d->type_covered});
+      if (it != cur.end()) it->second.sigs.push_back(rr);
+    }
+    // Close versions no longer served.
+    for (auto it = open.begin(); it != open.end();) {
+      if (!cur.count(it->first)) {
+        b.versions[it->second].served_until = t;
+        it = open.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [k, a] : cur) {
+      std::vector<std::string> sigr;
+      for (const auto& s : a.sigs) sigr.push_back(s.rdata);
+      std::string content = ContentKey(a.ttl, a.rdatas, sigr);
+      auto it = open.find(k);
+      if (it != open.end()) {
+        RVersion& v = b.versions[it->second];
+        if (v.content == content) {
+          v.last_zone = int(zi);
+          continue;
+        }
+        v.served_until = t;
+      }
+      RVersion v;
+      v.id = int(b.versions.size());
+      v.owner = a.owner;
+      v.type = a.type;
+      v.ttl = a.ttl;
+      v.rdatas = a.rdatas;
+      v.content = content;
+      v.first_zone = v.last_zone = int(zi);
+      v.start = t;
+      v.served_until = b.end;
+      v.max_exp = t - 1;
+      for (auto& s : a.sigs) {
+        SigInfo si;
+        si.data = *dns::RrsigData::Parse(s.rdata);
+        si.rr = s;
+        si.inception = ExpandRrsigTime(si.data.inception, t);
+        si.expiration = ExpandRrsigTime(si.data.expiration, t);
+        v.max_exp = std::max(v.max_exp, si.expiration);
+        v.sigs.push_back(std::move(si));
+      }
+      if (v.sigs.empty()) v.max_exp = b.end;  // unsigned data: the static oracle reports it
+      open[k] = v.id;
+      b.by_key[k].push_back(v.id);
+      b.versions.push_back(std::move(v));
+    }
+  }
+
+  // 2. Key universe and verifiers.
+  RKey dnskey_key{apex.Lowercase().wire(), dns::rrtype::kDNSKEY};
+  b.version_keys.resize(b.versions.size());
+  for (int id : b.by_key[dnskey_key]) {
+    for (const auto& rd : b.versions[id].rdatas) {
+      auto k = dns::DnskeyData::Parse(rd);
+      if (!k.ok() || !k->IsZoneKey() || k->IsRevoked() || k->protocol != 3) continue;
+      b.version_keys[id].insert(b.KeyIndex(rd));
+    }
+  }
+  std::vector<uint16_t> key_tags(b.keys.size());
+  std::vector<uint8_t> key_algs(b.keys.size());
+  for (size_t i = 0; i < b.keys.size(); ++i) {
+    key_tags[i] = judge.KeyTag(b.keys[i]);
+    key_algs[i] = uint8_t(b.keys[i].size() > 3 ? b.keys[i][3] : 0);
+  }
+  for (auto& v : b.versions) {
+    dns::RRset set{v.owner, v.type, dns::kClassIN, v.ttl, v.rdatas};
+    for (auto& s : v.sigs) {
+      if (!(s.data.signer == apex)) continue;
+      for (size_t k = 0; k < b.keys.size(); ++k) {
+        if (key_tags[k] != s.data.key_tag || key_algs[k] != s.data.algorithm) continue;
+        if (judge.Verifies(set, s.rr, b.keys[k])) s.verifiers.push_back(int(k));
+      }
+    }
+  }
+
+  // 3. Parent DS versions.
+  for (size_t i = 0; i < tl.parent_ds.size(); ++i) {
+    DsVer d;
+    d.index = int(i);
+    d.start = tl.parent_ds[i].published;
+    d.served_until = i + 1 < tl.parent_ds.size() ? tl.parent_ds[i + 1].published : b.end;
+    d.ttl = tl.parent_ds[i].ttl;
+    for (const auto& rr : tl.parent_ds[i].ds) d.rdatas.push_back(rr.rdata);
+    if (d.served_until > d.start) b.ds.push_back(std::move(d));
+  }
+  std::map<std::pair<int, int>, bool> ds_trusts;  // (ds version, key) -> some DS matches the key
+  auto trusts = [&](const DsVer& d, int key) {
+    auto k = std::make_pair(d.index, key);
+    auto it = ds_trusts.find(k);
+    if (it != ds_trusts.end()) return it->second;
+    bool m = false;
+    for (const auto& rd : d.rdatas) {
+      if (judge.DsMatches(apex, rd, b.keys[key])) {
+        m = true;
+        break;
+      }
+    }
+    ds_trusts[k] = m;
+    return m;
+  };
+
+  // 4. Critical instants.
+  UnixTime t0 = tl.zones.front().published;
+  std::set<UnixTime> instants;
+  auto add = [&](UnixTime t) {
+    if (t >= t0 && t <= b.end) instants.insert(t);
+  };
+  for (const auto& v : b.versions) {
+    if (v.served_until <= v.start) continue;
+    add(v.start);
+    add(v.PresentEnd());
+    for (const auto& s : v.sigs) {
+      add(s.inception);
+      add(s.expiration + 1);
+    }
+  }
+  for (const auto& d : b.ds) {
+    add(d.start);
+    add(d.PresentEnd());
+  }
+
+  TemporalReport report;
+  report.rrset_versions = b.versions.size();
+  report.start = t0;
+  report.end = b.end;
+  report.critical_instants = instants.size();
+
+  using FKey = std::tuple<int, std::string, uint16_t, int, int, int>;
+  std::map<FKey, TemporalFinding> found;
+  auto record = [&](TemporalClass cls, const RVersion& r, const RVersion& k, const DsVer* d, UnixTime t,
+                    const std::string& detail) {
+    FKey key{int(cls), r.owner.Lowercase().wire(), r.type, r.id, k.id, d ? d->index : -1};
+    auto it = found.find(key);
+    if (it == found.end()) {
+      if (found.size() >= options.max_findings) return;
+      TemporalFinding f;
+      f.cls = cls;
+      f.first_instant = f.last_instant = t;
+      f.instants = 1;
+      f.owner = r.owner;
+      f.type = r.type;
+      f.rrset_zone_version = r.first_zone + 1;
+      f.dnskey_zone_version = k.first_zone + 1;
+      f.ds_version = d ? d->index + 1 : -1;
+      f.detail = detail;
+      found.emplace(key, std::move(f));
+    } else {
+      it->second.last_instant = t;
+      it->second.instants++;
+    }
+  };
+  auto time_valid = [](const SigInfo& s, UnixTime t) { return s.inception <= t && t <= s.expiration; };
+  auto tags_of = [&](const std::vector<int>& ks) {
+    std::string out;
+    for (int k : ks) out += (out.empty() ? "" : ",") + std::to_string(key_tags[k]);
+    return out;
+  };
+  // The newest version of an RRset served at t (for the TTL-change test).
+  auto served_version = [&](const RVersion& v, UnixTime t) -> const RVersion* {
+    for (int id : b.by_key[RKey{v.owner.Lowercase().wire(), v.type}]) {
+      if (b.versions[id].ServedAt(t)) return &b.versions[id];
+    }
+    return nullptr;
+  };
+  // True when `stale` is present at t only because it kept a longer TTL than its successor's.
+  auto ttl_not_honoured = [&](const RVersion& stale, UnixTime t) {
+    if (stale.ServedAt(t)) return false;
+    const RVersion* now = served_version(stale, t);
+    if (!now || now->ttl >= stale.ttl) return false;
+    return t >= stale.served_until + UnixTime(now->ttl);
+  };
+
+  const auto& dnskey_ids = b.by_key[dnskey_key];
+  for (UnixTime t : instants) {
+    std::vector<const RVersion*> kset;
+    for (int id : dnskey_ids) {
+      if (b.versions[id].PresentAt(t)) kset.push_back(&b.versions[id]);
+    }
+    std::vector<const DsVer*> dset;
+    for (const auto& d : b.ds) {
+      if (d.PresentAt(t)) dset.push_back(&d);
+    }
+    // DNSKEY RRset under the parent's DS (or self-signed when there is no parent DS).
+    for (const RVersion* k : kset) {
+      std::vector<const DsVer*> ds_or_none = dset;
+      if (b.ds.empty()) ds_or_none.push_back(nullptr);
+      for (const DsVer* d : ds_or_none) {
+        ++report.mixes_checked;
+        if (d && d->rdatas.empty()) continue;  // insecure delegation: nothing to validate
+        std::set<int> trusted;
+        for (int key : b.version_keys[k->id]) {
+          if (!d || trusts(*d, key)) trusted.insert(key);
+        }
+        bool ok = false, time_fail = false, before = false;
+        for (const auto& s : k->sigs) {
+          bool by_trusted = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) { return trusted.count(v) > 0; });
+          if (!by_trusted) continue;
+          if (time_valid(s, t)) {
+            ok = true;
+            break;
+          }
+          time_fail = true;
+          before = t < s.inception;
+        }
+        if (ok) continue;
+        if (time_fail) {
+          record(before ? TemporalClass::kSignatureNotYetValid : TemporalClass::kSignatureExpiredWhileCacheable, *k, *k, d,
+                 t, "the DNSKEY RRset's only signatures by a trusted key are outside their validity period");
+        } else if (d) {
+          bool ttl = ttl_not_honoured(*k, t);
+          record(ttl ? TemporalClass::kTtlChangeNotHonoured : TemporalClass::kDsKskOutOfStep, *k, *k, d, t,
+                 trusted.empty() ? "no key in this DNSKEY RRset matches a DS in the parent DS RRset a resolver may hold"
+                                 : "the DNSKEY RRset is not signed by the key the parent's DS points to");
+        }
+      }
+    }
+    // Every other RRset under every cacheable DNSKEY RRset.
+    for (const auto& [rk, ids] : b.by_key) {
+      if (rk == dnskey_key) continue;
+      for (int rid : ids) {
+        const RVersion& r = b.versions[rid];
+        if (!r.PresentAt(t) || !r.has_sigs()) continue;
+        std::vector<int> made_by;  // keys that made any of r's signatures
+        for (const auto& s : r.sigs) made_by.insert(made_by.end(), s.verifiers.begin(), s.verifiers.end());
+        if (made_by.empty()) continue;  // no verifiable signature at all: a static finding
+        for (const RVersion* k : kset) {
+          ++report.mixes_checked;
+          const auto& ks = b.version_keys[k->id];
+          bool ok = false, time_fail = false, before = false;
+          for (const auto& s : r.sigs) {
+            bool in_k = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) { return ks.count(v) > 0; });
+            if (!in_k) continue;
+            if (time_valid(s, t)) {
+              ok = true;
+              break;
+            }
+            time_fail = true;
+            before = t < s.inception;
+          }
+          if (ok) continue;
+          if (time_fail) {
+            record(before ? TemporalClass::kSignatureNotYetValid : TemporalClass::kSignatureExpiredWhileCacheable, r, *k,
+                   nullptr, t,
+                   std::string(before ? "signature not yet valid" : "signature expired") +
+                       " while the RRset is served or cacheable");
+            continue;
+          }
+          // None of the keys that signed r is in k: k is older (key used too early) or newer
+          // (key removed too early) than the keys r needs.
+          int first_with = -1, last_with = -1;
+          for (int kid : dnskey_ids) {
+            const auto& kk = b.version_keys[kid];
+            if (std::any_of(made_by.begin(), made_by.end(), [&](int v) { return kk.count(v) > 0; })) {
+              if (first_with < 0) first_with = kid;
+              last_with = kid;
+            }
+          }
+          bool too_early = first_with >= 0 ? b.versions[first_with].start > k->start : false;
+          const RVersion& stale = too_early ? *k : r;
+          TemporalClass cls = too_early ? TemporalClass::kKeyUsedTooEarly : TemporalClass::kKeyRemovedTooEarly;
+          if (ttl_not_honoured(stale, t)) cls = TemporalClass::kTtlChangeNotHonoured;
+          record(cls, r, *k, nullptr, t,
+                 too_early ? "signed only by key tag " + tags_of(made_by) + ", which the cached DNSKEY RRset does not hold yet"
+                           : "signed only by key tag " + tags_of(made_by) + ", which the DNSKEY RRset no longer holds");
+        }
+      }
+    }
+  }
+  for (auto& [k, f] : found) report.findings.push_back(std::move(f));
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const TemporalFinding& a, const TemporalFinding& b) { return a.first_instant < b.first_instant; });
+  return report;
+}
+
+}  // namespace rollcage::oracle::temporal
