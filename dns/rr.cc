@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/encoding.h"
+#include "dns/rdata.h"
 #include "dns/internal/convert.h"
 #include "dns/internal/ldns.h"
 
@@ -121,17 +122,26 @@ std::string RR::ToWire() const {
 }
 
 std::string RR::ToText() const {
-  ldns_rr* rr = internal::ToLdns(*this);
+  // DNSSEC records whose trailing base64/hex field is empty have no presentation form ldns can read
+  // back; print them in the RFC 3597 generic form.
+  bool empty_tail = (type == rrtype::kDNSKEY && rdata.size() <= 4) || (type == rrtype::kDS && rdata.size() <= 4) ||
+                    (type == rrtype::kRRSIG && [&] {
+                      auto d = RrsigData::Parse(rdata);
+                      return !d.ok() || d->signature.empty();
+                    }());
+  ldns_rr* rr = empty_tail ? nullptr : internal::ToLdns(*this);
   if (!rr) {
     // ldns cannot parse this RDATA for its type: fall back to RFC 3597 generic form.
     return owner.ToText() + "\t" + std::to_string(ttl) + "\tIN\tTYPE" + std::to_string(type) + "\t\\# " +
            std::to_string(rdata.size()) + (rdata.empty() ? "" : " " + HexEncode(rdata));
   }
-  char* s = ldns_rr2str(rr);
+  char* s = ldns_rr2str_fmt(ldns_output_format_nocomments, rr);
   ldns_rr_free(rr);
   std::string out = s ? s : "";
   free(s);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  // ldns does not escape '@' or '$' in labels; the owner is printed by Name::ToText, which does.
+  if (auto tab = out.find('\t'); tab != std::string::npos) out = owner.ToText() + out.substr(tab);
   return out;
 }
 

@@ -17,6 +17,11 @@ Result<RR> FromLdns(const ldns_rr* rr) {
   RR out;
   out.owner = std::move(name).value();
   out.type = ldns_rr_get_type(rr);
+  // Type 0 and the meta types (RFC 6895 §3.1: OPT, TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY) never
+  // appear in zone data.
+  if (out.type == 0 || out.type == 41 || (out.type >= 249 && out.type <= 255)) {
+    return BadInput("RR type " + std::to_string(out.type) + " cannot appear in a zone");
+  }
   out.rrclass = ldns_rr_get_class(rr);
   out.ttl = ldns_rr_ttl(rr);
   ldns_buffer* buf = ldns_buffer_new(512);
