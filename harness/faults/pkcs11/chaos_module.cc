@@ -79,8 +79,6 @@ void ReportError(const std::string& message) {
   std::fprintf(stderr, "rollcage chaos pkcs11: %s\n", message.c_str());
 }
 
-extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR ppFunctionList);
-
 // Loads the real module once (needs load_mu). False with a logged reason when it cannot.
 bool LoadRealModule() {
   ModuleState& s = State();
@@ -100,7 +98,7 @@ bool LoadRealModule() {
     dlclose(handle);
     return false;
   }
-  if (get == &C_GetFunctionList) {
+  if (get == &::C_GetFunctionList) {  // declared by pkcs11.h, defined below
     ReportError("ROLLCAGE_CHAOS_REAL_MODULE " + path + " is the chaos module itself");
     dlclose(handle);
     return false;
