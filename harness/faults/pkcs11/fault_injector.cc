@@ -264,6 +264,7 @@ std::string FaultInjector::LineStart(const char* kind, const CallInfo& call, con
 void FaultInjector::Finish(const CallInfo& call, const Verdict& v, std::optional<unsigned long> real_rv,
                            unsigned long returned_rv) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (v.faults.empty() && !log_calls_) return;  // the common case: nothing to write
   const std::string tail = " rv=" + RvText(returned_rv) + " real=" + (real_rv ? RvText(*real_rv) : "not-called");
   for (const InjectedFault& fault : v.faults) {
     AppendLine(LineStart("injected", call, v, fault.call) + " rule=" + std::to_string(fault.rule) +
