@@ -78,6 +78,12 @@ Result<uint16_t> TypeFromText(std::string_view text) {
 
 Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t default_ttl) {
   std::string line(text);
+  // One record on one line. ldns 1.8.3's string tokenizer (ldns_bget_token) writes past its buffer
+  // when a parenthesised record continues over many newlines; multi-line records go through
+  // Zone::Parse, whose file tokenizer checks its limits and hands ldns single-line text.
+  if (line.find_first_of(std::string("\n\r\0", 3)) != std::string::npos) {
+    return BadInput("a record must be on one line (no newline, carriage return or NUL)");
+  }
   ldns_rdf* origin_rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.wire().size(),
                                                origin.wire().data());
   ldns_rr* rr = nullptr;
@@ -89,6 +95,14 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   }
   auto out = internal::FromLdns(rr);
   ldns_rr_free(rr);
+  if (!out.ok()) return out;
+  // ldns accepts some RDATA (e.g. in the RFC 3597 generic form) that it cannot decode for the type;
+  // refuse it here so every RR that reads also prints and reads back.
+  if (ldns_rr* check = internal::ToLdns(*out)) {
+    ldns_rr_free(check);
+  } else {
+    return BadInput("malformed RDATA for type " + TypeToText(out->type) + " in '" + line + "'");
+  }
   return out;
 }
 
@@ -129,16 +143,18 @@ std::string RR::ToText() const {
                       auto d = RrsigData::Parse(rdata);
                       return !d.ok() || d->signature.empty();
                     }());
-  ldns_rr* rr = empty_tail ? nullptr : internal::ToLdns(*this);
-  if (!rr) {
-    // ldns cannot parse this RDATA for its type: fall back to RFC 3597 generic form.
+  // RFC 3597 generic form, for RDATA ldns cannot decode or print.
+  auto generic = [&] {
     return owner.ToText() + "\t" + std::to_string(ttl) + "\tIN\tTYPE" + std::to_string(type) + "\t\\# " +
            std::to_string(rdata.size()) + (rdata.empty() ? "" : " " + HexEncode(rdata));
-  }
+  };
+  ldns_rr* rr = empty_tail ? nullptr : internal::ToLdns(*this);
+  if (!rr) return generic();
   char* s = ldns_rr2str_fmt(ldns_output_format_nocomments, rr);
   ldns_rr_free(rr);
   std::string out = s ? s : "";
   free(s);
+  if (out.find('\t') == std::string::npos) return generic();
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   // ldns does not escape '@' or '$' in labels; the owner is printed by Name::ToText, which does.
   if (auto tab = out.find('\t'); tab != std::string::npos) out = owner.ToText() + out.substr(tab);
