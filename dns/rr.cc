@@ -1,6 +1,7 @@
 #include "dns/rr.h"
 
 #include <algorithm>
+#include <optional>
 #include <cstring>
 
 #include "base/encoding.h"
@@ -57,6 +58,41 @@ void LowercaseNameAt(std::string& s, size_t* pos) {
 
 }  // namespace
 
+// True when `rdata` is well formed for one of the types rollcage prints in presentation format.
+// Other types (and malformed RDATA) are printed in the RFC 3597 generic form, which every reader
+// accepts and which reads back to the same octets.
+static bool PrintableRdata(uint16_t type, std::string_view rdata) {
+  auto one_name = [&](size_t prefix) {
+    if (rdata.size() <= prefix) return false;
+    size_t p = prefix;
+    return Name::ReadWire(rdata, &p).ok() && p == rdata.size();
+  };
+  switch (type) {
+    case rrtype::kA: return rdata.size() == 4;
+    case rrtype::kAAAA: return rdata.size() == 16;
+    case rrtype::kNS: case rrtype::kCNAME: case rrtype::kPTR: case rrtype::kDNAME: return one_name(0);
+    case rrtype::kMX: return one_name(2);
+    case rrtype::kSRV: return one_name(6);
+    case rrtype::kSOA: return SoaData::Parse(rdata).ok();
+    case rrtype::kTXT: {
+      if (rdata.empty()) return false;
+      size_t p = 0;
+      while (p < rdata.size()) p += 1 + static_cast<unsigned char>(rdata[p]);
+      return p == rdata.size();
+    }
+    case rrtype::kDS: case rrtype::kCDS: return rdata.size() >= 5;
+    case rrtype::kDNSKEY: case rrtype::kCDNSKEY: return rdata.size() >= 5;
+    case rrtype::kRRSIG: {
+      auto d = RrsigData::Parse(rdata);
+      return d.ok() && !d->signature.empty();
+    }
+    case rrtype::kNSEC: return NsecData::Parse(rdata).ok();
+    case rrtype::kNSEC3: return Nsec3Data::Parse(rdata).ok();
+    case rrtype::kNSEC3PARAM: return Nsec3ParamData::Parse(rdata).ok();
+    default: return false;
+  }
+}
+
 std::string TypeToText(uint16_t type) {
   char* s = ldns_rr_type2str(static_cast<ldns_rr_type>(type));
   std::string out = s ? s : ("TYPE" + std::to_string(type));
@@ -84,6 +120,29 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   if (line.find_first_of(std::string("\n\r\0", 3)) != std::string::npos) {
     return BadInput("a record must be on one line (no newline, carriage return or NUL)");
   }
+  // The owner is read by Name::FromText, which has no length limit on the presentation form (ldns
+  // reads at most 254 characters per name token); ldns sees "@" in its place.
+  std::optional<Name> owner;
+  if (!line.empty() && line[0] != ' ' && line[0] != '\t') {
+    size_t end = 0;
+    bool special = false;  // an unescaped ( ) ; or " : leave the whole line to ldns
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') {
+      if (line[end] == '\\') {
+        end += 2;
+        continue;
+      }
+      special |= line[end] == '(' || line[end] == ')' || line[end] == ';' || line[end] == '"';
+      ++end;
+    }
+    end = std::min(end, line.size());
+    std::string token = line.substr(0, end);
+    if (token != "@" && !special) {
+      auto n = Name::FromText(token, &origin);
+      if (!n.ok()) return BadInput(n.status().message() + " in '" + line + "'");
+      owner = *n;
+      line = "@" + line.substr(end);
+    }
+  }
   ldns_rdf* origin_rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.wire().size(),
                                                origin.wire().data());
   ldns_rr* rr = nullptr;
@@ -96,11 +155,16 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   auto out = internal::FromLdns(rr);
   ldns_rr_free(rr);
   if (!out.ok()) return out;
+  if (owner) out->owner = *owner;
   // ldns accepts some RDATA (e.g. in the RFC 3597 generic form) that it cannot decode for the type;
   // refuse it here so every RR that reads also prints and reads back.
-  if (ldns_rr* check = internal::ToLdns(*out)) {
-    ldns_rr_free(check);
-  } else {
+  bool known = out->type == rrtype::kA || out->type == rrtype::kAAAA || out->type == rrtype::kNS ||
+               out->type == rrtype::kCNAME || out->type == rrtype::kPTR || out->type == rrtype::kDNAME ||
+               out->type == rrtype::kMX || out->type == rrtype::kSRV || out->type == rrtype::kSOA ||
+               out->type == rrtype::kTXT || out->type == rrtype::kDS || out->type == rrtype::kCDS ||
+               out->type == rrtype::kDNSKEY || out->type == rrtype::kCDNSKEY || out->type == rrtype::kRRSIG ||
+               out->type == rrtype::kNSEC || out->type == rrtype::kNSEC3 || out->type == rrtype::kNSEC3PARAM;
+  if (known && !PrintableRdata(out->type, out->rdata)) {
     return BadInput("malformed RDATA for type " + TypeToText(out->type) + " in '" + line + "'");
   }
   return out;
@@ -136,19 +200,12 @@ std::string RR::ToWire() const {
 }
 
 std::string RR::ToText() const {
-  // DNSSEC records whose trailing base64/hex field is empty have no presentation form ldns can read
-  // back; print them in the RFC 3597 generic form.
-  bool empty_tail = (type == rrtype::kDNSKEY && rdata.size() <= 4) || (type == rrtype::kDS && rdata.size() <= 4) ||
-                    (type == rrtype::kRRSIG && [&] {
-                      auto d = RrsigData::Parse(rdata);
-                      return !d.ok() || d->signature.empty();
-                    }());
   // RFC 3597 generic form, for RDATA ldns cannot decode or print.
   auto generic = [&] {
     return owner.ToText() + "\t" + std::to_string(ttl) + "\tIN\tTYPE" + std::to_string(type) + "\t\\# " +
            std::to_string(rdata.size()) + (rdata.empty() ? "" : " " + HexEncode(rdata));
   };
-  ldns_rr* rr = empty_tail ? nullptr : internal::ToLdns(*this);
+  ldns_rr* rr = PrintableRdata(type, rdata) ? internal::ToLdns(*this) : nullptr;
   if (!rr) return generic();
   char* s = ldns_rr2str_fmt(ldns_output_format_nocomments, rr);
   ldns_rr_free(rr);

@@ -69,6 +69,7 @@ Result<Timeline> ReadTimeline(const std::string& dir) {
     std::string l = Trim(raw);
     if (l.empty()) continue;
     auto w = Words(l);
+    if (w.empty()) continue;
     if (w[0] == "origin") {
       if (w.size() != 2) return err("expected 'origin NAME'");
       auto o = dns::Name::FromText(w[1]);

@@ -286,6 +286,7 @@ Result<Scenario> Parse(std::string_view text, std::string_view source) {
       continue;
     }
     auto w = Words(l);
+    if (w.empty()) continue;  // only whitespace Trim does not strip (\v, \f)
     const std::string& k = w[0];
     if (k == "events") {
       if (w.size() != 1) return err("unexpected text after 'events'");
