@@ -87,7 +87,11 @@ static bool PrintableRdata(uint16_t type, std::string_view rdata) {
       return d.ok() && !d->signature.empty();
     }
     case rrtype::kNSEC: return NsecData::Parse(rdata).ok();
-    case rrtype::kNSEC3: return Nsec3Data::Parse(rdata).ok();
+    case rrtype::kNSEC3: {
+      // The next hashed owner prints as unpadded base32hex (RFC 5155 §3.3): whole 5-octet groups.
+      auto d = Nsec3Data::Parse(rdata);
+      return d.ok() && d->next_hashed.size() % 5 == 0;
+    }
     case rrtype::kNSEC3PARAM: return Nsec3ParamData::Parse(rdata).ok();
     default: return false;
   }
@@ -164,7 +168,13 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
                out->type == rrtype::kTXT || out->type == rrtype::kDS || out->type == rrtype::kCDS ||
                out->type == rrtype::kDNSKEY || out->type == rrtype::kCDNSKEY || out->type == rrtype::kRRSIG ||
                out->type == rrtype::kNSEC || out->type == rrtype::kNSEC3 || out->type == rrtype::kNSEC3PARAM;
-  if (known && !PrintableRdata(out->type, out->rdata)) {
+  bool well_formed = known ? PrintableRdata(out->type, out->rdata) : [&] {
+    // Other types print in the generic form, which ldns decodes for the types it knows: it must.
+    ldns_rr* check = internal::ToLdns(*out);
+    if (check) ldns_rr_free(check);
+    return check != nullptr;
+  }();
+  if (!well_formed) {
     return BadInput("malformed RDATA for type " + TypeToText(out->type) + " in '" + line + "'");
   }
   return out;
