@@ -67,7 +67,8 @@ uint32_t ExpirationJitter(uint64_t seed, const dns::Name& owner, uint16_t type, 
     h ^= c;
     h *= 0x100000001b3ull;
   };
-  for (unsigned char c : owner.Lowercase().wire()) mix(c);
+  const dns::Name lower = owner.Lowercase();  // kept alive: wire() returns a reference into it
+  for (unsigned char c : lower.wire()) mix(c);
   mix(uint8_t(type >> 8));
   mix(uint8_t(type & 0xff));
   // splitmix64 finaliser, so that neighbouring names spread over the whole range.
