@@ -5,18 +5,20 @@
 namespace rollcage::testing {
 
 Result<std::vector<ValidatorVerdict>> RunExternalValidators(const std::string& zone_file, const std::string& origin,
-                                                           double timeout_seconds) {
+                                                           const ValidatorOptions& options) {
+  std::vector<std::string> bind = {"dnssec-verify", "-o", origin, zone_file};
+  if (options.ignore_ksk_flag) bind.insert(bind.begin() + 1, "-z");
   const std::vector<std::vector<std::string>> commands = {
       {"ldns-verify-zone", zone_file},
-      {"dnssec-verify", "-o", origin, zone_file},
+      bind,
       {"kzonecheck", "-o", origin, "-d", "on", zone_file},
   };
   std::vector<ValidatorVerdict> out;
   for (const auto& argv : commands) {
     if (!ProgramInPath(argv[0])) return EnvironmentError(argv[0] + " is not installed (see ./rollcage PACKAGES)");
-    RunOptions options;
-    options.timeout_seconds = timeout_seconds;
-    RC_ASSIGN_OR_RETURN(RunResult r, RunCommand(argv, options));
+    RunOptions run;
+    run.timeout_seconds = options.timeout_seconds;
+    RC_ASSIGN_OR_RETURN(RunResult r, RunCommand(argv, run));
     ValidatorVerdict v;
     v.tool = argv[0];
     v.exit_code = r.exit_code;

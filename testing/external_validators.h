@@ -18,9 +18,16 @@ struct ValidatorVerdict {
   std::string output;  // stdout and stderr, for failure messages
 };
 
+struct ValidatorOptions {
+  // The zone is signed by keys that all have the SEP flag (a CSK): dnssec-verify then needs -z,
+  // or it reports "Missing ZSK" because it wants a non-SEP key signing the zone data.
+  bool ignore_ksk_flag = false;
+  double timeout_seconds = 120;
+};
+
 // Runs all three on zone_file. kEnvironment error when a tool is missing or cannot start.
 Result<std::vector<ValidatorVerdict>> RunExternalValidators(const std::string& zone_file, const std::string& origin,
-                                                           double timeout_seconds = 120);
+                                                           const ValidatorOptions& options = {});
 
 // "ldns-verify-zone: rejected (exit 1): <output>; ..." for the tools that rejected, or "" when all accepted.
 std::string DescribeRejections(const std::vector<ValidatorVerdict>& verdicts);
