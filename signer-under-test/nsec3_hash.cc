@@ -1,6 +1,6 @@
 #include "signer-under-test/nsec3_hash.h"
 
-#include <openssl/sha.h>
+#include "signer-under-test/internal/openssl_util.h"
 
 namespace rollcage::signer {
 
@@ -8,17 +8,12 @@ std::string Nsec3Hash(const dns::Name& name, std::string_view salt, uint16_t ite
   // IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
   std::string buf = name.Lowercase().wire();
   buf.append(salt.data(), salt.size());
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), digest);
-  if (iterations > 0) {
-    std::string round(reinterpret_cast<char*>(digest), SHA_DIGEST_LENGTH);
-    round.append(salt.data(), salt.size());
-    for (uint16_t i = 0; i < iterations; ++i) {
-      SHA1(reinterpret_cast<const unsigned char*>(round.data()), round.size(), digest);
-      round.replace(0, SHA_DIGEST_LENGTH, reinterpret_cast<char*>(digest), SHA_DIGEST_LENGTH);
-    }
+  std::string digest = internal::Sha1(buf);
+  for (uint16_t i = 0; i < iterations; ++i) {
+    digest.append(salt.data(), salt.size());
+    digest = internal::Sha1(digest);
   }
-  return std::string(reinterpret_cast<char*>(digest), SHA_DIGEST_LENGTH);
+  return digest;
 }
 
 }  // namespace rollcage::signer

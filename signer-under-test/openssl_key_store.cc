@@ -298,20 +298,14 @@ Result<std::shared_ptr<OpenSslKeyStore::Key>> KeyFromPkey(PkeyPtr pkey, const st
 
 // ---- Signing ---------------------------------------------------------------------------------
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[32];
-  unsigned int len = sizeof out;
-  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
+using internal::HmacSha256;
 
 // ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
 // bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
 Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, std::string_view data) {
   const EC_GROUP* group = internal::P256Group();
   const BIGNUM* n = EC_GROUP_get0_order(group);
-  BnCtxPtr ctx(BN_CTX_new());
+  thread_local BnCtxPtr ctx(BN_CTX_new());
   std::string h1 = internal::Sha256(data);
   BnPtr e = internal::BnFromBytes(h1);
   BnPtr h_mod(BN_new());
@@ -480,12 +474,12 @@ Result<std::string> OpenSslKeyStore::Sign(const std::string& id, std::string_vie
   RC_ASSIGN_OR_RETURN(auto key, Find(id));
   switch (key->info.algorithm) {
     case Algorithm::kRsaSha256:
-      return EvpSign(key->pkey.get(), EVP_sha256(), data);
+      return EvpSign(key->pkey.get(), internal::Sha256Md(), data);
     case Algorithm::kEd25519:
       return EvpSign(key->pkey.get(), nullptr, data);
     case Algorithm::kEcdsaP256Sha256: {
       if (options_.deterministic_ecdsa) return EcdsaSignRfc6979(key->ec_private.get(), data);
-      RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), EVP_sha256(), data));
+      RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
       return EcdsaDerToRaw(der);
     }
   }

@@ -6,6 +6,8 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include <initializer_list>
+
 namespace rollcage::signer::internal {
 
 Status OpenSslError(const std::string& what) {
@@ -20,22 +22,56 @@ Status OpenSslError(const std::string& what) {
   return KeyError(what + ": OpenSSL: " + detail);
 }
 
-std::string Sha256(std::string_view data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
+namespace {
+
+// Digests through explicitly fetched EVP_MDs and a per-thread context: OpenSSL 3's one-shot SHA256()
+// and EVP_sha256() look the algorithm up by name on every call, under a lock.
+const EVP_MD* FetchedMd(const char* name) {
+  static const EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static const EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  switch (name[3]) {
+    case '1': return sha1;
+    case '2': return sha256;
+    default: return sha512;
+  }
 }
 
-std::string Sha1(std::string_view data) {
-  unsigned char out[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
+EVP_MD_CTX* ThreadMdCtx() {
+  thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
+  return ctx.get();
 }
 
-std::string Sha512(std::string_view data) {
-  unsigned char out[SHA512_DIGEST_LENGTH];
-  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
+std::string Digest(const EVP_MD* md, std::initializer_list<std::string_view> parts) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = ThreadMdCtx();
+  EVP_DigestInit_ex2(ctx, md, nullptr);
+  for (auto p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
+  EVP_DigestFinal_ex(ctx, out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+}  // namespace
+
+const EVP_MD* Sha256Md() { return FetchedMd("SHA256"); }
+
+std::string Sha256(std::string_view data) { return Digest(FetchedMd("SHA256"), {data}); }
+std::string Sha1(std::string_view data) { return Digest(FetchedMd("SHA1"), {data}); }
+std::string Sha512(std::string_view data) { return Digest(FetchedMd("SHA512"), {data}); }
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-octet block.
+  const EVP_MD* md = FetchedMd("SHA256");
+  std::string k = key.size() > 64 ? Digest(md, {key}) : std::string(key);
+  k.resize(64, '\0');
+  std::string ipad(64, '\0'), opad(64, '\0');
+  for (size_t i = 0; i < 64; ++i) {
+    ipad[i] = char(k[i] ^ 0x36);
+    opad[i] = char(k[i] ^ 0x5c);
+  }
+  std::string inner = Digest(md, {ipad, data});
+  return Digest(md, {opad, inner});
 }
 
 std::string BnToFixed(const BIGNUM* bn, size_t width) {

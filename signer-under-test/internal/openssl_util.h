@@ -39,7 +39,10 @@ using ParamPtr = std::unique_ptr<OSSL_PARAM, ParamFree>;
 // "what: <first OpenSSL error>" as a kKey Status; clears the OpenSSL error queue.
 Status OpenSslError(const std::string& what);
 
+// Digests (thread-safe; fetched algorithms and per-thread contexts, so no lock contention).
+const EVP_MD* Sha256Md();
 std::string Sha256(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // RFC 2104
 std::string Sha1(std::string_view data);
 std::string Sha512(std::string_view data);
 
