@@ -1,5 +1,8 @@
 #include "signer-under-test/pkcs11_key_store.h"
 
+#include <dlfcn.h>
+#include <softhsm/cryptoki.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -158,6 +161,31 @@ TEST(Pkcs11KeyStoreTest, KeysPersistAcrossModuleReinitialisation) {
   bool seen = false;
   for (const auto& t : *tokens) seen |= t.label == "persist" && t.initialized;
   EXPECT_TRUE(seen);
+}
+
+// Sessions that die under the store (device removal, another caller's C_CloseAllSessions) surface
+// as a Status naming the CK_RV; the store then recovers with a fresh, logged-in session.
+TEST(Pkcs11KeyStoreTest, RecoversAfterItsSessionsAreClosedUnderIt) {
+  auto store = OpenOrDie("closed");
+  ASSERT_TRUE(store);
+  auto key = store->Generate({Algorithm::kEcdsaP256Sha256, "k"});
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(store->Sign(key->id, "before").ok());
+  void* handle = dlopen(store->module_path().c_str(), RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(handle, nullptr);
+  auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(handle, "C_GetFunctionList"));
+  CK_FUNCTION_LIST_PTR f = nullptr;
+  ASSERT_EQ(get_list(&f), CKR_OK);
+  ASSERT_EQ(f->C_CloseAllSessions(store->slot()), CKR_OK);
+  auto failed = store->Sign(key->id, "during");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().kind(), ErrorKind::kKey);
+  EXPECT_NE(failed.status().message().find("CKR_SESSION_HANDLE_INVALID"), std::string::npos)
+      << failed.status().message();
+  auto after = store->Sign(key->id, "after");
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_TRUE(test_support::VerifyWithOpenSsl(*key, "after", *after));
+  dlclose(handle);
 }
 
 TEST(Pkcs11KeyStoreTest, ConcurrentSigning) {
