@@ -66,7 +66,7 @@ measure() {
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   sigs=$(ldns-read-zone "$out" 2>/dev/null | awk '$4 == "RRSIG"' | wc -l)
   valid=$(ldns-verify-zone "$out" >/dev/null 2>&1 && echo yes || echo NO)
-  rows+=("$(printf '%-34s %8.3f %11d %13.0f  %s' "$label" "$wall" "$sigs" "$(awk -v s="$sigs" -v w="$wall" 'BEGIN { printf "%.0f", w > 0 ? s / w : 0 }')" "$valid")")
+  rows+=("$(printf '%-34s %8.3f %11d %13.0f  %s' "$label" "$wall" "$sigs" "$(awk -v s="$sigs" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? s / w : 0) }')" "$valid")")
 }
 
 # 1. rollcage, in-process keys (derived from --seed; key generation is part of the run but tiny
@@ -95,7 +95,7 @@ dnssec-keygen -q -K "$work/bind-keys" -a $name "${bits[@]}" -f KSK $origin >/dev
   dnssec-keygen -q -K "$work/bind-keys" -a $name "${bits[@]}" $origin >/dev/null 2>&1 ||
   { echo "bench/sign.sh: dnssec-keygen failed" >&2; exit 1; }
 measure "dnssec-signzone" "$work/bind.signed" \
-  dnssec-signzone -S -K "$work/bind-keys" -P -x "${bind_nsec3[@]}" -o $origin -f "$work/bind.signed" "$zone"
+  dnssec-signzone -S -K "$work/bind-keys" -d "$work" -P -x "${bind_nsec3[@]}" -o $origin -f "$work/bind.signed" "$zone"
 
 echo "bench/sign.sh: $origin with $delegations delegations (30% DS, 10% glue), $(grep -c . "$zone") lines;" \
   "$name KSK+ZSK; $mode; $(nproc) CPUs"
