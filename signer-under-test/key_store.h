@@ -62,6 +62,9 @@ class KeyStore {
   virtual Status Delete(const std::string& id) = 0;
   // How many threads the signer should sign with at most (1 when the backend serialises anyway).
   virtual int MaxSigningThreads() const { return 1; }
+  // True when the store's signatures need no independent check (in-process OpenSSL). The zone
+  // signer verifies signatures from other stores (HSMs can fail silently) unless told otherwise.
+  virtual bool Trusted() const { return false; }
 };
 
 }  // namespace rollcage::signer

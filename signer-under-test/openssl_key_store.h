@@ -51,6 +51,7 @@ class OpenSslKeyStore : public KeyStore {
   Result<std::string> Sign(const std::string& id, std::string_view data) override;
   Status Delete(const std::string& id) override;
   int MaxSigningThreads() const override;
+  bool Trusted() const override { return true; }
 
   // The key's private half as unencrypted PKCS#8 DER (for key directories and PKCS#11 import).
   Result<std::string> ExportPkcs8(const std::string& id) const;

@@ -58,8 +58,13 @@ std::string SignedData(const dns::RrsigData& fields, const dns::RRset& rrset) {
 Result<dns::RR> RrsetSigner::Sign(const dns::RRset& rrset, const ZoneKey& key, uint32_t inception,
                                   uint32_t expiration) const {
   dns::RrsigData f = RrsigFields(rrset, signer_, AlgorithmNumber(key.key.algorithm), key.Tag(), inception, expiration);
-  auto sig = store_.Sign(key.key.id, SignedData(f, rrset));
+  std::string data = SignedData(f, rrset);
+  auto sig = store_.Sign(key.key.id, data);
   if (!sig.ok()) return sig.status();
+  if (verifier_ && !verifier_->Verify(key.key, data, *sig)) {
+    return KeyError("the signature " + store_.Describe() + " returned for key " + key.key.id + " (tag " +
+                    std::to_string(f.key_tag) + ") does not verify; not publishing it");
+  }
   f.signature = std::move(sig).value();
   return dns::RR{rrset.owner, dns::rrtype::kRRSIG, rrset.rrclass, rrset.ttl, f.Encode()};
 }

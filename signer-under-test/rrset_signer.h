@@ -13,6 +13,7 @@
 #include "dns/rdata.h"
 #include "dns/rr.h"
 #include "signer-under-test/key_store.h"
+#include "signer-under-test/signature_verifier.h"
 #include "signer-under-test/zone_key.h"
 
 namespace rollcage::signer {
@@ -33,14 +34,18 @@ uint8_t RrsigLabels(const dns::Name& owner);
 
 class RrsetSigner {
  public:
-  RrsetSigner(KeyStore& store, dns::Name signer) : store_(store), signer_(std::move(signer)) {}
+  // With a verifier, every signature the store returns is checked before it is used.
+  RrsetSigner(KeyStore& store, dns::Name signer, const SignatureVerifier* verifier = nullptr)
+      : store_(store), signer_(std::move(signer)), verifier_(verifier) {}
 
-  // The RRSIG RR (owner, class and TTL of the RRset) made with key, or the store's error.
+  // The RRSIG RR (owner, class and TTL of the RRset) made with key, or the store's error, or a kKey
+  // error when the verifier rejects the signature the store returned.
   Result<dns::RR> Sign(const dns::RRset& rrset, const ZoneKey& key, uint32_t inception, uint32_t expiration) const;
 
  private:
   KeyStore& store_;
   dns::Name signer_;
+  const SignatureVerifier* verifier_;
 };
 
 }  // namespace rollcage::signer

@@ -8,6 +8,7 @@
 #include "dns/rdata.h"
 #include "signer-under-test/key_tag.h"
 #include "signer-under-test/rrset_signer.h"
+#include "signer-under-test/signature_verifier.h"
 #include "signer-under-test/zone_classifier.h"
 
 namespace rollcage::signer {
@@ -29,6 +30,13 @@ Result<SerialPolicy> ParseSerialPolicy(std::string_view text) {
     if (text == SerialPolicyName(p)) return p;
   }
   return UsageError("unknown serial policy '" + std::string(text) + "' (use keep, increment, unixtime or date)");
+}
+
+Result<VerifySignatures> ParseVerifySignatures(std::string_view text) {
+  if (text == "auto") return VerifySignatures::kAuto;
+  if (text == "always") return VerifySignatures::kAlways;
+  if (text == "never") return VerifySignatures::kNever;
+  return UsageError("signature verification must be auto, always or never, not '" + std::string(text) + "'");
 }
 
 namespace {
@@ -186,7 +194,15 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
 
   UnixTime inception = now - UnixTime(o.inception_backdate);
   UnixTime expiration = now + UnixTime(o.validity);
-  RrsetSigner signer(store_, origin);
+  bool verify = o.verify == VerifySignatures::kAlways || (o.verify == VerifySignatures::kAuto && !store_.Trusted());
+  std::optional<SignatureVerifier> verifier;
+  if (verify) {
+    std::vector<KeyInfo> infos;
+    for (const auto& k : keys) infos.push_back(k.key);
+    RC_ASSIGN_OR_RETURN(verifier, SignatureVerifier::Create(infos));
+  }
+  result.verified = verify;
+  RrsetSigner signer(store_, origin, verifier ? &*verifier : nullptr);
   std::vector<std::vector<dns::RR>> sigs(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};

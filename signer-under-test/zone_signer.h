@@ -36,6 +36,12 @@ uint32_t NextSerial(uint32_t current, SerialPolicy policy, UnixTime now);
 
 enum class Denial { kNsec, kNsec3 };
 
+// Whether every signature is checked against the DNSKEY before it goes into the zone.
+// kAuto: when the key store is not Trusted() (PKCS#11 tokens), so a token that returns a wrong
+// signature makes signing fail instead of publishing it.
+enum class VerifySignatures { kAuto, kAlways, kNever };
+Result<VerifySignatures> ParseVerifySignatures(std::string_view text);  // auto, always, never
+
 struct SignOptions {
   Denial denial = Denial::kNsec;
   Nsec3Params nsec3;                    // used with Denial::kNsec3
@@ -46,12 +52,14 @@ struct SignOptions {
   SerialPolicy serial = SerialPolicy::kKeep;
   std::optional<uint32_t> dnskey_ttl;   // default: the input DNSKEY TTL, else the SOA TTL
   int threads = 0;                      // 0: the key store's MaxSigningThreads(); 1: this thread only
+  VerifySignatures verify = VerifySignatures::kAuto;
 };
 
 struct SignResult {
   dns::Zone zone;             // the signed zone, in canonical order
   std::vector<dns::RR> ds;    // DS (SHA-256) for each published key that signs the DNSKEY RRset
   size_t signatures = 0;      // RRSIG RRs made
+  bool verified = false;      // every signature was checked against its DNSKEY
   size_t names = 0;           // apex, authoritative and delegation names
   uint32_t serial = 0;        // the SOA serial written
   UnixTime inception = 0;

@@ -336,6 +336,49 @@ TEST(ZoneSignerTest, FailsClosedWhenOneSignatureFails) {
   }
 }
 
+// A token that silently returns a wrong signature for its Nth Sign call.
+class CorruptingStore : public FailingStore {
+ public:
+  CorruptingStore(KeyStore& inner, int corrupt_at) : FailingStore(inner, 0), inner_(inner), at_(corrupt_at) {}
+  Result<std::string> Sign(const std::string& id, std::string_view data) override {
+    auto sig = inner_.Sign(id, data);
+    if (sig.ok() && ++calls_ == at_) (*sig)[3] ^= 0x10;
+    return sig;
+  }
+
+ private:
+  KeyStore& inner_;
+  int at_;
+  std::atomic<int> calls_{0};
+};
+
+TEST(ZoneSignerTest, VerifiesSignaturesFromUntrustedStores) {
+  Fixture f;
+  CorruptingStore corrupting(f.store, 9);
+  auto r = ZoneSigner(corrupting).Sign(ParseZone(kCheckZone), f.keys, kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().kind(), ErrorKind::kKey);
+  EXPECT_NE(r.status().message().find("does not verify"), std::string::npos) << r.status().message();
+  // Told not to verify, the signer publishes what the store returned: one bad signature.
+  CorruptingStore again(f.store, 9);
+  SignOptions never;
+  never.verify = VerifySignatures::kNever;
+  auto unchecked = ZoneSigner(again, never).Sign(ParseZone(kCheckZone), f.keys, kNow);
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_FALSE(unchecked->verified);
+  EXPECT_EQ(CountBadSignatures(unchecked->zone, f.keys), 1);
+  // The in-process store is trusted: no checks unless asked for.
+  auto trusted = ZoneSigner(f.store).Sign(ParseZone(kCheckZone), f.keys, kNow);
+  ASSERT_TRUE(trusted.ok());
+  EXPECT_FALSE(trusted->verified);
+  SignOptions always;
+  always.verify = VerifySignatures::kAlways;
+  auto checked = ZoneSigner(f.store, always).Sign(ParseZone(kCheckZone), f.keys, kNow);
+  ASSERT_TRUE(checked.ok());
+  EXPECT_TRUE(checked->verified);
+  EXPECT_EQ(checked->zone.ToText(), trusted->zone.ToText());
+}
+
 TEST(ZoneSignerTest, SerialPolicies) {
   EXPECT_EQ(NextSerial(5, SerialPolicy::kKeep, kNow), 5u);
   EXPECT_EQ(NextSerial(5, SerialPolicy::kIncrement, kNow), 6u);

@@ -104,6 +104,7 @@ Result<signer::SignOptions> OptionsFromArgs(const cli::Args& args) {
     RC_ASSIGN_OR_RETURN(long long ttl, args.GetDuration("dnskey-ttl", 3600));
     o.dnskey_ttl = uint32_t(std::min<long long>(ttl, 0x7fffffff));
   }
+  RC_ASSIGN_OR_RETURN(o.verify, signer::ParseVerifySignatures(args.Get("verify-signatures", "auto")));
   RC_ASSIGN_OR_RETURN(long long threads, args.GetInt("threads", 0));
   if (threads < 0 || threads > 256) return UsageError("--threads must be 0..256");
   o.threads = int(threads);
@@ -157,9 +158,11 @@ int Run(const cli::Args& args) {
                  signer::AlgorithmName(k.key.algorithm), k.flags, k.key.id.c_str(),
                  k.signs_dnskey ? " signs-DNSKEY" : "", k.signs_zone ? " signs-zone" : "");
   }
-  std::fprintf(stderr, "rollcage sign: %s signed at %s: %zu names, %zu signatures, %s, serial %u, in %.3f s (%.0f signatures/s)\n",
+  std::fprintf(stderr,
+               "rollcage sign: %s signed at %s: %zu names, %zu signatures%s, %s, serial %u, in %.3f s (%.0f signatures/s)\n",
                zone->origin().ToText().c_str(), FormatTimeIso(now).c_str(), result->names, result->signatures,
-               denial.c_str(), result->serial, seconds, seconds > 0 ? double(result->signatures) / seconds : 0.0);
+               result->verified ? " (each verified)" : "", denial.c_str(), result->serial, seconds,
+               seconds > 0 ? double(result->signatures) / seconds : 0.0);
   std::fprintf(stderr, "rollcage sign: wrote %s%s%s; DS for the parent:\n%s", args.Get("out").c_str(),
                args.Has("ds-out") ? " and " : "", args.Has("ds-out") ? args.Get("ds-out").c_str() : "",
                ds_text.c_str());
@@ -198,6 +201,7 @@ cli::Command Make() {
       {"serial", "POLICY", "SOA serial: keep (default), increment, unixtime or date"},
       {"dnskey-ttl", "DUR", "TTL of the DNSKEY RRset (default: the input's, else the SOA TTL)"},
       {"threads", "N", "signing threads (default: one per CPU, at most 8)"},
+      {"verify-signatures", "MODE", "check each signature before use: auto (PKCS#11 only, default), always, never"},
   };
   for (auto& f : Pkcs11Flags()) c.flags.push_back(f);
   c.run = Run;
