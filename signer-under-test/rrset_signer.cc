@@ -62,8 +62,8 @@ Result<dns::RR> RrsetSigner::Sign(const dns::RRset& rrset, const ZoneKey& key, u
   auto sig = store_.Sign(key.key.id, data);
   if (!sig.ok()) return sig.status();
   if (verifier_ && !verifier_->Verify(key.key, data, *sig)) {
-    return KeyError("the signature " + store_.Describe() + " returned for key " + key.key.id + " (tag " +
-                    std::to_string(f.key_tag) + ") does not verify; not publishing it");
+    return KeyError("key " + key.key.id + " (tag " + std::to_string(f.key_tag) + ") on " + store_.Describe() +
+                    ": the signature the store returned does not verify; not publishing it");
   }
   f.signature = std::move(sig).value();
   return dns::RR{rrset.owner, dns::rrtype::kRRSIG, rrset.rrclass, rrset.ttl, f.Encode()};
