@@ -1,0 +1,506 @@
+#include "signer-under-test/openssl_key_store.h"
+
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/obj_mac.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include "base/encoding.h"
+#include "signer-under-test/internal/openssl_util.h"
+
+namespace rollcage::signer {
+
+using internal::BnCtxPtr;
+using internal::BnPtr;
+using internal::EcPointPtr;
+using internal::MdCtxPtr;
+using internal::OpenSslError;
+using internal::ParamBldPtr;
+using internal::ParamPtr;
+using internal::PkeyCtxPtr;
+using internal::PkeyPtr;
+
+struct OpenSslKeyStore::Key {
+  KeyInfo info;
+  PkeyPtr pkey;
+  BnPtr ec_private;  // ECDSA: the private scalar d, for RFC 6979 signing
+};
+
+namespace {
+
+constexpr size_t kP256Bytes = 32;
+
+// ---- Public keys in DNSKEY format -------------------------------------------------------------
+
+Status GetBn(EVP_PKEY* pkey, const char* name, BnPtr* out) {
+  BIGNUM* bn = nullptr;
+  if (!EVP_PKEY_get_bn_param(pkey, name, &bn)) return OpenSslError(std::string("reading key parameter ") + name);
+  out->reset(bn);
+  return Status::Ok();
+}
+
+Result<Algorithm> AlgorithmOfPkey(EVP_PKEY* pkey) {
+  if (EVP_PKEY_is_a(pkey, "RSA")) return Algorithm::kRsaSha256;
+  if (EVP_PKEY_is_a(pkey, "ED25519")) return Algorithm::kEd25519;
+  if (EVP_PKEY_is_a(pkey, "EC")) {
+    char group[64] = {0};
+    size_t len = 0;
+    if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len)) {
+      return OpenSslError("reading the EC key's curve");
+    }
+    std::string g(group, len);
+    if (g == "prime256v1" || g == "P-256" || g == "secp256r1") return Algorithm::kEcdsaP256Sha256;
+    return KeyError("EC key on curve " + g + " is not usable for DNSSEC algorithm 13 (needs P-256)");
+  }
+  return KeyError("private key type is not RSA, EC P-256 or Ed25519");
+}
+
+// RFC 3110 §2: exponent length (1 octet, or 0 and 2 octets), exponent, modulus.
+std::string RsaDnskeyPublic(std::string_view e, std::string_view n) {
+  std::string out;
+  if (e.size() <= 255) {
+    out.push_back(char(e.size()));
+  } else {
+    out.push_back('\0');
+    AppendU16(out, uint16_t(e.size()));
+  }
+  out.append(e);
+  out.append(n);
+  return out;
+}
+
+Result<std::string> DnskeyPublicOfPkey(EVP_PKEY* pkey, Algorithm alg) {
+  switch (alg) {
+    case Algorithm::kRsaSha256: {
+      BnPtr n, e;
+      RC_RETURN_IF_ERROR(GetBn(pkey, OSSL_PKEY_PARAM_RSA_N, &n));
+      RC_RETURN_IF_ERROR(GetBn(pkey, OSSL_PKEY_PARAM_RSA_E, &e));
+      return RsaDnskeyPublic(internal::BnToBytes(e.get()), internal::BnToBytes(n.get()));
+    }
+    case Algorithm::kEcdsaP256Sha256: {
+      // RFC 6605 §4: Q as x || y, 32 octets each.
+      BnPtr x, y;
+      RC_RETURN_IF_ERROR(GetBn(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x));
+      RC_RETURN_IF_ERROR(GetBn(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y));
+      return internal::BnToFixed(x.get(), kP256Bytes) + internal::BnToFixed(y.get(), kP256Bytes);
+    }
+    case Algorithm::kEd25519: {
+      // RFC 8080 §3: the 32-octet public key of RFC 8032.
+      std::string out(32, '\0');
+      size_t len = out.size();
+      if (!EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(out.data()), &len) || len != 32) {
+        return OpenSslError("reading the Ed25519 public key");
+      }
+      return out;
+    }
+  }
+  return InternalError("unknown algorithm");
+}
+
+// ---- Building keys from their parts ------------------------------------------------------------
+
+Result<PkeyPtr> PkeyFromParams(const char* type, OSSL_PARAM_BLD* bld) {
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* pkey = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
+      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_KEYPAIR, params.get()) <= 0) {
+    return OpenSslError(std::string("building ") + type + " key");
+  }
+  return PkeyPtr(pkey);
+}
+
+Result<PkeyPtr> EcKeyFromScalar(const BIGNUM* d) {
+  const EC_GROUP* group = internal::P256Group();
+  BnCtxPtr ctx(BN_CTX_new());
+  EcPointPtr q(EC_POINT_new(group));
+  if (!q || !EC_POINT_mul(group, q.get(), d, nullptr, nullptr, ctx.get())) {
+    return OpenSslError("computing the P-256 public key");
+  }
+  unsigned char pub[65];
+  size_t pub_len = EC_POINT_point2oct(group, q.get(), POINT_CONVERSION_UNCOMPRESSED, pub, sizeof pub, ctx.get());
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (pub_len != 65 || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d) ||
+      !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub, pub_len)) {
+    return OpenSslError("building the P-256 key parameters");
+  }
+  return PkeyFromParams("EC", bld.get());
+}
+
+// Expands the derivation material into n pseudo-random octets (SHA-512 in counter mode).
+std::string Expand(std::string_view material, std::string_view purpose, size_t n) {
+  std::string out;
+  for (uint32_t counter = 0; out.size() < n; ++counter) {
+    std::string block(material);
+    block.append(purpose);
+    AppendU32(block, counter);
+    out += internal::Sha512(block);
+  }
+  out.resize(n);
+  return out;
+}
+
+// The first prime >= a start taken from the material, with the top two bits set (so that p*q has
+// exactly 2*bits bits) and gcd(p-1, e) = 1. Deterministic: the same material gives the same prime.
+Result<BnPtr> DerivePrime(std::string_view material, std::string_view purpose, int bits, const BIGNUM* e,
+                          BN_CTX* ctx) {
+  std::string start = Expand(material, purpose, size_t(bits / 8));
+  start[0] = char(static_cast<unsigned char>(start[0]) | 0xC0);
+  start.back() = char(static_cast<unsigned char>(start.back()) | 1);
+  BnPtr p = internal::BnFromBytes(start);
+  BnPtr pm1(BN_new()), g(BN_new());
+  for (int tries = 0; tries < 100000; ++tries) {
+    // Cheap sieve by small primes before the Miller-Rabin test.
+    bool composite = false;
+    static constexpr BN_ULONG kSmall[] = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67};
+    for (BN_ULONG sp : kSmall) {
+      if (BN_mod_word(p.get(), sp) == 0) {
+        composite = true;
+        break;
+      }
+    }
+    if (!composite) {
+      int r = BN_check_prime(p.get(), ctx, nullptr);
+      if (r < 0) return OpenSslError("testing an RSA prime");
+      if (r == 1) {
+        BN_copy(pm1.get(), p.get());
+        BN_sub_word(pm1.get(), 1);
+        BN_gcd(g.get(), pm1.get(), e, ctx);
+        if (BN_is_one(g.get())) return p;
+      }
+    }
+    BN_add_word(p.get(), 2);
+  }
+  return InternalError("no RSA prime found");
+}
+
+Result<PkeyPtr> RsaKeyFromMaterial(std::string_view material, int bits) {
+  if (bits < 1024 || bits > 4096 || bits % 16 != 0) {
+    return UsageError("RSA key size " + std::to_string(bits) + " is not supported (1024..4096, multiple of 16)");
+  }
+  BnCtxPtr ctx(BN_CTX_new());
+  BnPtr e(BN_new());
+  BN_set_word(e.get(), 65537);
+  RC_ASSIGN_OR_RETURN(BnPtr p, DerivePrime(material, "rsa-p", bits / 2, e.get(), ctx.get()));
+  RC_ASSIGN_OR_RETURN(BnPtr q, DerivePrime(material, "rsa-q", bits / 2, e.get(), ctx.get()));
+  if (BN_cmp(p.get(), q.get()) == 0) return InternalError("derived RSA primes are equal");
+  if (BN_cmp(p.get(), q.get()) < 0) std::swap(p, q);  // p > q, the usual CRT convention
+  BnPtr n(BN_new()), pm1(BN_new()), qm1(BN_new()), phi(BN_new()), d(BN_new()), dp(BN_new()), dq(BN_new()),
+      qinv(BN_new());
+  BN_mul(n.get(), p.get(), q.get(), ctx.get());
+  BN_copy(pm1.get(), p.get());
+  BN_sub_word(pm1.get(), 1);
+  BN_copy(qm1.get(), q.get());
+  BN_sub_word(qm1.get(), 1);
+  BN_mul(phi.get(), pm1.get(), qm1.get(), ctx.get());
+  if (!BN_mod_inverse(d.get(), e.get(), phi.get(), ctx.get()) || !BN_mod(dp.get(), d.get(), pm1.get(), ctx.get()) ||
+      !BN_mod(dq.get(), d.get(), qm1.get(), ctx.get()) || !BN_mod_inverse(qinv.get(), q.get(), p.get(), ctx.get())) {
+    return OpenSslError("computing the RSA private exponents");
+  }
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (!OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, d.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, p.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, q.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, dp.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, dq.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv.get())) {
+    return OpenSslError("building the RSA key parameters");
+  }
+  return PkeyFromParams("RSA", bld.get());
+}
+
+// Derived RSA keys by material: the prime search takes tens to hundreds of milliseconds.
+std::mutex rsa_cache_mu;
+std::map<std::string, std::string>& RsaCache() {
+  static auto* cache = new std::map<std::string, std::string>();
+  return *cache;
+}
+
+Result<PkeyPtr> PkeyFromMaterial(std::string_view material, const KeySpec& spec, bool cache) {
+  switch (spec.algorithm) {
+    case Algorithm::kEcdsaP256Sha256: {
+      // d = (48 pseudo-random octets mod (n - 1)) + 1, in [1, n-1] with negligible bias.
+      BnCtxPtr ctx(BN_CTX_new());
+      BnPtr order_m1(BN_dup(EC_GROUP_get0_order(internal::P256Group())));
+      BN_sub_word(order_m1.get(), 1);
+      BnPtr raw = internal::BnFromBytes(Expand(material, "ecdsa-p256", 48));
+      BnPtr d(BN_new());
+      BN_nnmod(d.get(), raw.get(), order_m1.get(), ctx.get());
+      BN_add_word(d.get(), 1);
+      return EcKeyFromScalar(d.get());
+    }
+    case Algorithm::kEd25519: {
+      std::string priv = Expand(material, "ed25519", 32);
+      EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                                    reinterpret_cast<const unsigned char*>(priv.data()), 32);
+      if (!pkey) return OpenSslError("building the Ed25519 key");
+      return PkeyPtr(pkey);
+    }
+    case Algorithm::kRsaSha256: {
+      std::string cache_key(material);
+      if (!cache) return RsaKeyFromMaterial(material, spec.rsa_bits);
+      {
+        std::lock_guard<std::mutex> lock(rsa_cache_mu);
+        auto it = RsaCache().find(cache_key);
+        if (it != RsaCache().end()) return internal::PkeyFromPkcs8Der(it->second);
+      }
+      RC_ASSIGN_OR_RETURN(PkeyPtr pkey, RsaKeyFromMaterial(material, spec.rsa_bits));
+      RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
+      std::lock_guard<std::mutex> lock(rsa_cache_mu);
+      RsaCache()[cache_key] = std::move(der);
+      return pkey;
+    }
+  }
+  return InternalError("unknown algorithm");
+}
+
+std::string SeedMaterial(uint64_t seed, const KeySpec& spec) {
+  std::string m = "rollcage key derivation v1";
+  m.push_back('\0');
+  for (int i = 7; i >= 0; --i) m.push_back(char((seed >> (8 * i)) & 0xff));
+  m.push_back(char(AlgorithmNumber(spec.algorithm)));
+  AppendU16(m, uint16_t(spec.algorithm == Algorithm::kRsaSha256 ? spec.rsa_bits : 0));
+  m += spec.label;
+  return internal::Sha512(m);
+}
+
+Result<std::string> RandomMaterial() {
+  std::string m(64, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(m.data()), int(m.size())) != 1) {
+    return OpenSslError("drawing random key material");
+  }
+  return m;
+}
+
+Result<std::shared_ptr<OpenSslKeyStore::Key>> KeyFromPkey(PkeyPtr pkey, const std::string& label) {
+  RC_ASSIGN_OR_RETURN(Algorithm alg, AlgorithmOfPkey(pkey.get()));
+  auto key = std::make_shared<OpenSslKeyStore::Key>();
+  RC_ASSIGN_OR_RETURN(key->info.public_key, DnskeyPublicOfPkey(pkey.get(), alg));
+  key->info.algorithm = alg;
+  key->info.label = label;
+  key->info.id = KeyIdFor(alg, key->info.public_key);
+  if (alg == Algorithm::kEcdsaP256Sha256) {
+    RC_RETURN_IF_ERROR(GetBn(pkey.get(), OSSL_PKEY_PARAM_PRIV_KEY, &key->ec_private));
+  }
+  key->pkey = std::move(pkey);
+  return key;
+}
+
+// ---- Signing ---------------------------------------------------------------------------------
+
+using internal::HmacSha256;
+
+// ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
+// bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
+Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, std::string_view data) {
+  const EC_GROUP* group = internal::P256Group();
+  const BIGNUM* n = EC_GROUP_get0_order(group);
+  thread_local BnCtxPtr ctx(BN_CTX_new());
+  std::string h1 = internal::Sha256(data);
+  BnPtr e = internal::BnFromBytes(h1);
+  BnPtr h_mod(BN_new());
+  BN_nnmod(h_mod.get(), e.get(), n, ctx.get());
+  std::string x = internal::BnToFixed(d, kP256Bytes);
+  std::string h_octets = internal::BnToFixed(h_mod.get(), kP256Bytes);
+  std::string v(32, '\x01'), k(32, '\0');
+  k = HmacSha256(k, v + '\0' + x + h_octets);
+  v = HmacSha256(k, v);
+  k = HmacSha256(k, v + '\x01' + x + h_octets);
+  v = HmacSha256(k, v);
+  EcPointPtr point(EC_POINT_new(group));
+  BnPtr kk, r(BN_new()), s(BN_new()), px(BN_new()), kinv(BN_new()), tmp(BN_new());
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    v = HmacSha256(k, v);
+    kk = internal::BnFromBytes(v);
+    if (!BN_is_zero(kk.get()) && BN_cmp(kk.get(), n) < 0) {
+      if (!EC_POINT_mul(group, point.get(), kk.get(), nullptr, nullptr, ctx.get()) ||
+          !EC_POINT_get_affine_coordinates(group, point.get(), px.get(), nullptr, ctx.get()) ||
+          !BN_nnmod(r.get(), px.get(), n, ctx.get())) {
+        return OpenSslError("ECDSA signing");
+      }
+      if (!BN_is_zero(r.get())) {
+        // s = k^-1 (e + d r) mod n
+        if (!BN_mod_inverse(kinv.get(), kk.get(), n, ctx.get()) ||
+            !BN_mod_mul(tmp.get(), d, r.get(), n, ctx.get()) ||
+            !BN_mod_add(tmp.get(), tmp.get(), e.get(), n, ctx.get()) ||
+            !BN_mod_mul(s.get(), kinv.get(), tmp.get(), n, ctx.get())) {
+          return OpenSslError("ECDSA signing");
+        }
+        if (!BN_is_zero(s.get())) {
+          return internal::BnToFixed(r.get(), kP256Bytes) + internal::BnToFixed(s.get(), kP256Bytes);
+        }
+      }
+    }
+    k = HmacSha256(k, v + '\0');
+    v = HmacSha256(k, v);
+  }
+  return InternalError("RFC 6979 nonce generation did not terminate");
+}
+
+Result<std::string> EvpSign(EVP_PKEY* pkey, const EVP_MD* md, std::string_view data) {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, pkey) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return OpenSslError("signing");
+  }
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return OpenSslError("signing");
+  }
+  sig.resize(len);
+  return sig;
+}
+
+// Converts a DER ECDSA-Sig-Value to r || s (RFC 6605 §4).
+Result<std::string> EcdsaDerToRaw(std::string_view der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, long(der.size()));
+  if (!sig) return OpenSslError("decoding an ECDSA signature");
+  std::string out = internal::BnToFixed(ECDSA_SIG_get0_r(sig), kP256Bytes) +
+                    internal::BnToFixed(ECDSA_SIG_get0_s(sig), kP256Bytes);
+  ECDSA_SIG_free(sig);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> DeriveKeyPkcs8(uint64_t seed, const KeySpec& spec) {
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(SeedMaterial(seed, spec), spec, true));
+  return internal::PkeyToPkcs8Der(pkey.get());
+}
+
+Result<std::string> RandomKeyPkcs8(const KeySpec& spec) {
+  RC_ASSIGN_OR_RETURN(std::string material, RandomMaterial());
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, false));
+  return internal::PkeyToPkcs8Der(pkey.get());
+}
+
+Result<std::string> Pkcs8FromRawPrivate(Algorithm algorithm, std::string_view raw) {
+  if (raw.size() != 32) return KeyError("raw private key must be 32 octets, got " + std::to_string(raw.size()));
+  switch (algorithm) {
+    case Algorithm::kEcdsaP256Sha256: {
+      BnPtr d = internal::BnFromBytes(raw);
+      if (BN_is_zero(d.get()) || BN_cmp(d.get(), EC_GROUP_get0_order(internal::P256Group())) >= 0) {
+        return KeyError("P-256 private scalar out of range");
+      }
+      RC_ASSIGN_OR_RETURN(PkeyPtr pkey, EcKeyFromScalar(d.get()));
+      return internal::PkeyToPkcs8Der(pkey.get());
+    }
+    case Algorithm::kEd25519: {
+      EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                                    reinterpret_cast<const unsigned char*>(raw.data()), 32);
+      if (!pkey) return OpenSslError("building the Ed25519 key");
+      PkeyPtr owned(pkey);
+      return internal::PkeyToPkcs8Der(owned.get());
+    }
+    case Algorithm::kRsaSha256:
+      break;
+  }
+  return UsageError("raw private keys are only supported for ECDSAP256SHA256 and ED25519");
+}
+
+Result<KeyInfo> PublicKeyOfPkcs8(std::string_view pkcs8_der) {
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
+  RC_ASSIGN_OR_RETURN(auto key, KeyFromPkey(std::move(pkey), ""));
+  return key->info;
+}
+
+OpenSslKeyStore::OpenSslKeyStore(OpenSslKeyStoreOptions options) : options_(options) {}
+OpenSslKeyStore::~OpenSslKeyStore() = default;
+
+std::string OpenSslKeyStore::Describe() const {
+  return options_.seed ? "in-process OpenSSL keys (seed " + std::to_string(*options_.seed) + ")"
+                       : std::string("in-process OpenSSL keys (random)");
+}
+
+Result<KeyInfo> OpenSslKeyStore::Generate(const KeySpec& spec) {
+  std::string material;
+  if (options_.seed) {
+    material = SeedMaterial(*options_.seed, spec);
+  } else {
+    RC_ASSIGN_OR_RETURN(material, RandomMaterial());
+  }
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, options_.seed.has_value()));
+  RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> key, KeyFromPkey(std::move(pkey), spec.label));
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = keys_.emplace(key->info.id, key);
+  return it->second->info;
+}
+
+Result<KeyInfo> OpenSslKeyStore::Import(const KeySpec& spec, std::string_view pkcs8_der) {
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
+  RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> key, KeyFromPkey(std::move(pkey), spec.label));
+  if (key->info.algorithm != spec.algorithm) {
+    return KeyError(std::string("imported private key is for ") + AlgorithmName(key->info.algorithm) + ", not " +
+                    AlgorithmName(spec.algorithm));
+  }
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = keys_.emplace(key->info.id, key);
+  return it->second->info;
+}
+
+Result<std::vector<KeyInfo>> OpenSslKeyStore::List() {
+  std::shared_lock lock(mu_);
+  std::vector<KeyInfo> out;
+  for (const auto& [id, key] : keys_) out.push_back(key->info);
+  return out;
+}
+
+Result<std::shared_ptr<const OpenSslKeyStore::Key>> OpenSslKeyStore::Find(const std::string& id) const {
+  std::shared_lock lock(mu_);
+  auto it = keys_.find(id);
+  if (it == keys_.end()) return KeyError("no key with id " + id + " in " + Describe());
+  return it->second;
+}
+
+Result<KeyInfo> OpenSslKeyStore::Get(const std::string& id) {
+  RC_ASSIGN_OR_RETURN(auto key, Find(id));
+  return key->info;
+}
+
+Result<std::string> OpenSslKeyStore::Sign(const std::string& id, std::string_view data) {
+  RC_ASSIGN_OR_RETURN(auto key, Find(id));
+  switch (key->info.algorithm) {
+    case Algorithm::kRsaSha256:
+      return EvpSign(key->pkey.get(), internal::Sha256Md(), data);
+    case Algorithm::kEd25519:
+      return EvpSign(key->pkey.get(), nullptr, data);
+    case Algorithm::kEcdsaP256Sha256: {
+      if (options_.deterministic_ecdsa) return EcdsaSignRfc6979(key->ec_private.get(), data);
+      RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
+      return EcdsaDerToRaw(der);
+    }
+  }
+  return InternalError("unknown algorithm");
+}
+
+Status OpenSslKeyStore::Delete(const std::string& id) {
+  std::unique_lock lock(mu_);
+  if (keys_.erase(id) == 0) return KeyError("no key with id " + id + " in " + Describe());
+  return Status::Ok();
+}
+
+int OpenSslKeyStore::MaxSigningThreads() const {
+  if (options_.max_threads > 0) return options_.max_threads;
+  int n = int(std::thread::hardware_concurrency());
+  return std::clamp(n, 1, 8);
+}
+
+Result<std::string> OpenSslKeyStore::ExportPkcs8(const std::string& id) const {
+  RC_ASSIGN_OR_RETURN(auto key, Find(id));
+  return internal::PkeyToPkcs8Der(key->pkey.get());
+}
+
+}  // namespace rollcage::signer

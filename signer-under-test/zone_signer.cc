@@ -1,0 +1,279 @@
+#include "signer-under-test/zone_signer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "dns/rdata.h"
+#include "signer-under-test/key_tag.h"
+#include "signer-under-test/rrset_signer.h"
+#include "signer-under-test/signature_verifier.h"
+#include "signer-under-test/zone_classifier.h"
+
+namespace rollcage::signer {
+
+namespace rt = dns::rrtype;
+
+const char* SerialPolicyName(SerialPolicy policy) {
+  switch (policy) {
+    case SerialPolicy::kKeep: return "keep";
+    case SerialPolicy::kIncrement: return "increment";
+    case SerialPolicy::kUnixTime: return "unixtime";
+    case SerialPolicy::kDate: return "date";
+  }
+  return "?";
+}
+
+Result<SerialPolicy> ParseSerialPolicy(std::string_view text) {
+  for (SerialPolicy p : {SerialPolicy::kKeep, SerialPolicy::kIncrement, SerialPolicy::kUnixTime, SerialPolicy::kDate}) {
+    if (text == SerialPolicyName(p)) return p;
+  }
+  return UsageError("unknown serial policy '" + std::string(text) + "' (use keep, increment, unixtime or date)");
+}
+
+Result<VerifySignatures> ParseVerifySignatures(std::string_view text) {
+  if (text == "auto") return VerifySignatures::kAuto;
+  if (text == "always") return VerifySignatures::kAlways;
+  if (text == "never") return VerifySignatures::kNever;
+  return UsageError("signature verification must be auto, always or never, not '" + std::string(text) + "'");
+}
+
+namespace {
+
+// RFC 1982 §3.2: s1 < s2 in serial number arithmetic.
+bool SerialLess(uint32_t s1, uint32_t s2) {
+  return (s1 < s2 && s2 - s1 < 0x80000000u) || (s1 > s2 && s1 - s2 > 0x80000000u);
+}
+
+uint32_t AtLeastNext(uint32_t current, uint32_t candidate) {
+  return SerialLess(current, candidate) ? candidate : current + 1;
+}
+
+}  // namespace
+
+uint32_t NextSerial(uint32_t current, SerialPolicy policy, UnixTime now) {
+  switch (policy) {
+    case SerialPolicy::kKeep:
+      return current;
+    case SerialPolicy::kIncrement:
+      return current + 1;
+    case SerialPolicy::kUnixTime:
+      return AtLeastNext(current, uint32_t(now));
+    case SerialPolicy::kDate: {
+      std::string day = FormatTimeCompact(now).substr(0, 8);  // YYYYMMDD
+      return AtLeastNext(current, uint32_t(std::stoul(day)) * 100u);
+    }
+  }
+  return current;
+}
+
+uint32_t ExpirationJitter(uint64_t seed, const dns::Name& owner, uint16_t type, uint32_t max_jitter) {
+  if (max_jitter == 0) return 0;
+  uint64_t h = 0xcbf29ce484222325ull ^ seed;
+  auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  };
+  const dns::Name lower = owner.Lowercase();  // kept alive: wire() returns a reference into it
+  for (unsigned char c : lower.wire()) mix(c);
+  mix(uint8_t(type >> 8));
+  mix(uint8_t(type & 0xff));
+  // splitmix64 finaliser, so that neighbouring names spread over the whole range.
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return uint32_t(h % (uint64_t(max_jitter) + 1));
+}
+
+namespace {
+
+struct Job {
+  const dns::RRset* rrset;
+  const std::vector<const ZoneKey*>* keys;
+};
+
+}  // namespace
+
+Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<ZoneKey>& keys, UnixTime now) const {
+  const SignOptions& o = options_;
+  if (o.validity == 0) return UsageError("signature validity must be positive");
+  if (o.expiration_jitter >= o.validity) {
+    return UsageError("expiration jitter (" + std::to_string(o.expiration_jitter) +
+                      " s) must be smaller than the validity (" + std::to_string(o.validity) + " s)");
+  }
+  const dns::Name& origin = zone.origin();
+
+  std::vector<const ZoneKey*> ksks, zsks, both;
+  for (const auto& k : keys) {
+    if (k.signs_dnskey) ksks.push_back(&k);
+    if (k.signs_zone) zsks.push_back(&k);
+    if (k.signs_dnskey || k.signs_zone) both.push_back(&k);
+  }
+  if (ksks.empty()) return KeyError("no key signs the DNSKEY RRset of " + origin.ToText() + " (no KSK or CSK)");
+  if (zsks.empty()) return KeyError("no key signs the zone data of " + origin.ToText() + " (no ZSK or CSK)");
+
+  // 1. The records to sign: the input without its DNSSEC chain and signatures, plus the DNSKEY RRset
+  //    and the NSEC3PARAM, with the serial updated.
+  std::vector<dns::RR> records;
+  records.reserve(zone.size() + keys.size() + 1);
+  const dns::RR* soa = nullptr;
+  std::optional<uint32_t> input_dnskey_ttl;
+  for (const auto& r : zone.records()) {
+    if (r.type == rt::kRRSIG || r.type == rt::kNSEC || r.type == rt::kNSEC3 || r.type == rt::kNSEC3PARAM) continue;
+    if (r.owner == origin && r.type == rt::kSOA && !soa) soa = &r;
+    if (r.owner == origin && r.type == rt::kDNSKEY && !input_dnskey_ttl) input_dnskey_ttl = r.ttl;
+    records.push_back(r);
+  }
+  if (!soa) return BadInput("no SOA record at the apex " + origin.ToText());
+  auto soa_data = dns::SoaData::Parse(soa->rdata);
+  if (!soa_data.ok()) return soa_data.status().WithContext(origin.ToText() + " SOA");
+  uint32_t soa_ttl = soa->ttl;
+  // RFC 9077 §3: the TTL of NSEC and NSEC3 RRs is min(SOA TTL, SOA MINIMUM).
+  uint32_t denial_ttl = std::min(soa_ttl, soa_data->minimum);
+  uint32_t new_serial = NextSerial(soa_data->serial, o.serial, now);
+  for (auto& r : records) {
+    if (r.owner == origin && r.type == rt::kSOA) {
+      auto d = dns::SoaData::Parse(r.rdata);
+      if (d.ok()) {
+        d->serial = new_serial;
+        r.rdata = d->Encode();
+      }
+    }
+  }
+  uint32_t dnskey_ttl = o.dnskey_ttl.value_or(input_dnskey_ttl.value_or(soa_ttl));
+  for (auto& r : records) {
+    if (r.owner == origin && r.type == rt::kDNSKEY) r.ttl = dnskey_ttl;
+  }
+  for (const auto& k : keys) {
+    if (k.published) records.push_back(dns::RR{origin, rt::kDNSKEY, dns::kClassIN, dnskey_ttl, k.DnskeyRdata()});
+  }
+  if (o.denial == Denial::kNsec3) {
+    records.push_back(dns::RR{origin, rt::kNSEC3PARAM, dns::kClassIN, denial_ttl, Nsec3ParamRdata(o.nsec3)});
+  }
+
+  // 2. Classify names, 3. build the denial chain.
+  RC_ASSIGN_OR_RETURN(ClassifiedZone classified, ClassifyZone(std::move(records), origin));
+  std::vector<dns::RR> denial;
+  if (o.denial == Denial::kNsec) {
+    denial = BuildNsecChain(classified, denial_ttl);
+  } else {
+    RC_ASSIGN_OR_RETURN(denial, BuildNsec3Chain(classified, o.nsec3, denial_ttl));
+  }
+  std::vector<dns::RRset> denial_sets;
+  denial_sets.reserve(denial.size());
+  for (const auto& r : denial) denial_sets.push_back(dns::RRset{r.owner, r.type, r.rrclass, r.ttl, {r.rdata}});
+
+  // 4. The signing jobs: every authoritative RRset, DS at delegations, the denial RRs.
+  std::vector<Job> jobs;
+  SignResult result;
+  for (const auto& node : classified.nodes) {
+    switch (node.kind) {
+      case NodeKind::kApex:
+      case NodeKind::kAuthoritative:
+        ++result.names;
+        for (const auto& set : node.rrsets) {
+          const auto* signers = set.type == rt::kDNSKEY ? &ksks
+                                : (set.type == rt::kCDS || set.type == rt::kCDNSKEY) ? &both
+                                                                                     : &zsks;
+          jobs.push_back({&set, signers});
+        }
+        break;
+      case NodeKind::kDelegation:
+        ++result.names;
+        if (const auto* ds = node.Find(rt::kDS)) jobs.push_back({ds, &zsks});
+        break;
+      case NodeKind::kOccluded:
+      case NodeKind::kEmptyNonTerminal:
+        break;
+    }
+  }
+  for (const auto& set : denial_sets) jobs.push_back({&set, &zsks});
+
+  UnixTime inception = now - UnixTime(o.inception_backdate);
+  UnixTime expiration = now + UnixTime(o.validity);
+  bool verify = o.verify == VerifySignatures::kAlways || (o.verify == VerifySignatures::kAuto && !store_.Trusted());
+  std::optional<SignatureVerifier> verifier;
+  if (verify) {
+    std::vector<KeyInfo> infos;
+    for (const auto& k : keys) infos.push_back(k.key);
+    RC_ASSIGN_OR_RETURN(verifier, SignatureVerifier::Create(infos));
+  }
+  result.verified = verify;
+  RrsetSigner signer(store_, origin, verifier ? &*verifier : nullptr);
+  std::vector<std::vector<dns::RR>> sigs(jobs.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mu;
+  Status first_error;
+  auto worker = [&]() {
+    constexpr size_t kBatch = 16;
+    while (!failed.load(std::memory_order_relaxed)) {
+      size_t start = next.fetch_add(kBatch);
+      if (start >= jobs.size()) return;
+      size_t end = std::min(jobs.size(), start + kBatch);
+      for (size_t i = start; i < end; ++i) {
+        const Job& job = jobs[i];
+        uint32_t jitter = ExpirationJitter(o.jitter_seed, job.rrset->owner, job.rrset->type, o.expiration_jitter);
+        for (const ZoneKey* key : *job.keys) {
+          auto rr = signer.Sign(*job.rrset, *key, uint32_t(inception), uint32_t(expiration - jitter));
+          if (!rr.ok()) {
+            std::lock_guard<std::mutex> lock(error_mu);
+            if (first_error.ok()) {
+              first_error = rr.status().WithContext("signing " + job.rrset->owner.ToText() + " " +
+                                                    dns::TypeToText(job.rrset->type));
+            }
+            failed = true;
+            return;
+          }
+          sigs[i].push_back(std::move(rr).value());
+        }
+      }
+    }
+  };
+  int threads = o.threads > 0 ? o.threads : store_.MaxSigningThreads();
+  threads = std::clamp<int>(threads, 1, int(jobs.size() / 64 + 1));
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  if (failed) return first_error;  // fail closed: no partly signed zone
+
+  // 5. Assemble: every record (including unsigned NS and glue), the chain and the signatures.
+  dns::Zone out(origin);
+  auto& recs = out.mutable_records();
+  size_t total = denial.size();
+  for (const auto& s : sigs) total += s.size();
+  for (const auto& node : classified.nodes) {
+    for (const auto& set : node.rrsets) total += set.rdatas.size();
+  }
+  recs.reserve(total);
+  for (const auto& node : classified.nodes) {
+    for (const auto& set : node.rrsets) {
+      for (const auto& rd : set.rdatas) recs.push_back(dns::RR{set.owner, set.type, set.rrclass, set.ttl, rd});
+    }
+  }
+  for (auto& r : denial) recs.push_back(std::move(r));
+  for (auto& s : sigs) {
+    result.signatures += s.size();
+    for (auto& r : s) recs.push_back(std::move(r));
+  }
+  out.SortCanonical();
+  result.zone = std::move(out);
+  for (const auto& k : keys) {
+    if (!k.published || !k.signs_dnskey) continue;
+    RC_ASSIGN_OR_RETURN(dns::DsData ds, MakeDs(origin, k.DnskeyRdata(), kDigestSha256));
+    result.ds.push_back(dns::RR{origin, rt::kDS, dns::kClassIN, dnskey_ttl, ds.Encode()});
+  }
+  result.serial = new_serial;
+  result.inception = inception;
+  result.expiration = expiration;
+  return result;
+}
+
+}  // namespace rollcage::signer
