@@ -1,6 +1,7 @@
 #include "signer-under-test/zone_signer.h"
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -206,6 +207,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   std::vector<std::vector<dns::RR>> sigs(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
+  std::atomic<size_t> reused_count{0};
   std::mutex error_mu;
   Status first_error;
   auto worker = [&]() {
@@ -218,6 +220,17 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
         const Job& job = jobs[i];
         uint32_t jitter = ExpirationJitter(o.jitter_seed, job.rrset->owner, job.rrset->type, o.expiration_jitter);
         for (const ZoneKey* key : *job.keys) {
+          if (o.reuse) {
+            if (const dns::RR* old = o.reuse->Find(*job.rrset, key->Identity())) {
+              auto d = dns::RrsigData::Parse(old->rdata);
+              if (d.ok() && ExpandRrsigTime(d->inception, now) <= now &&
+                  ExpandRrsigTime(d->expiration, now) - now > UnixTime(o.refresh)) {
+                sigs[i].push_back(*old);
+                reused_count.fetch_add(1, std::memory_order_relaxed);
+                continue;
+              }
+            }
+          }
           auto rr = signer.Sign(*job.rrset, *key, uint32_t(inception), uint32_t(expiration - jitter));
           if (!rr.ok()) {
             std::lock_guard<std::mutex> lock(error_mu);
@@ -243,6 +256,16 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
     for (auto& t : pool) t.join();
   }
   if (failed) return first_error;  // fail closed: no partly signed zone
+  result.reused = reused_count.load();
+  result.next_refresh = std::numeric_limits<UnixTime>::max();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    for (size_t j = 0; j < sigs[i].size() && j < jobs[i].keys->size(); ++j) {
+      result.cache.Add(*jobs[i].rrset, (*jobs[i].keys)[j]->Identity(), sigs[i][j]);
+      if (auto d = dns::RrsigData::Parse(sigs[i][j].rdata); d.ok()) {
+        result.next_refresh = std::min(result.next_refresh, ExpandRrsigTime(d->expiration, now) - UnixTime(o.refresh));
+      }
+    }
+  }
 
   // 5. Assemble: every record (including unsigned NS and glue), the chain and the signatures.
   dns::Zone out(origin);
@@ -274,6 +297,27 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   result.inception = inception;
   result.expiration = expiration;
   return result;
+}
+
+std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) {
+  std::vector<std::string> rdatas;
+  rdatas.reserve(rrset.rdatas.size());
+  for (const auto& rd : rrset.rdatas) rdatas.push_back(dns::RR{rrset.owner, rrset.type, rrset.rrclass, 0, rd}.CanonicalRdata());
+  std::sort(rdatas.begin(), rdatas.end());
+  std::string k = rrset.owner.Lowercase().wire();
+  k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" + std::to_string(rrset.ttl) + "|";
+  for (const auto& rd : rdatas) k += std::to_string(rd.size()) + ":" + rd;
+  k += "|" + key_identity;
+  return k;
+}
+
+void SignatureCache::Add(const dns::RRset& rrset, const std::string& key_identity, dns::RR rrsig) {
+  map_[Key(rrset, key_identity)] = std::move(rrsig);
+}
+
+const dns::RR* SignatureCache::Find(const dns::RRset& rrset, const std::string& key_identity) const {
+  auto it = map_.find(Key(rrset, key_identity));
+  return it == map_.end() ? nullptr : &it->second;
 }
 
 }  // namespace rollcage::signer

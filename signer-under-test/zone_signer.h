@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +38,22 @@ uint32_t NextSerial(uint32_t current, SerialPolicy policy, UnixTime now);
 
 enum class Denial { kNsec, kNsec3 };
 
+// SignatureCache: the RRSIGs of an earlier signing, keyed by (RRset content, key identity), for
+// incremental re-signing: a signature is reused while its RRset (owner, type, TTL, RDATA) and its key
+// are unchanged and it stays valid for at least the refresh interval; otherwise the RRset is signed
+// again. Not thread-safe for writers; readers may share it.
+class SignatureCache {
+ public:
+  void Add(const dns::RRset& rrset, const std::string& key_identity, dns::RR rrsig);
+  const dns::RR* Find(const dns::RRset& rrset, const std::string& key_identity) const;
+  size_t size() const { return map_.size(); }
+  void clear() { map_.clear(); }
+
+ private:
+  static std::string Key(const dns::RRset& rrset, const std::string& key_identity);
+  std::unordered_map<std::string, dns::RR> map_;
+};
+
 // Whether every signature is checked against the DNSKEY before it goes into the zone.
 // kAuto: when the key store is not Trusted() (PKCS#11 tokens), so a token that returns a wrong
 // signature makes signing fail instead of publishing it.
@@ -52,6 +70,10 @@ struct SignOptions {
   SerialPolicy serial = SerialPolicy::kKeep;
   std::optional<uint32_t> dnskey_ttl;   // default: the input DNSKEY TTL, else the SOA TTL
   int threads = 0;                      // 0: the key store's MaxSigningThreads(); 1: this thread only
+  // Incremental re-signing: reuse signatures from `reuse` that stay valid for more than `refresh`
+  // seconds after now (RFC 6781 §4.4.2 — refresh before expiry), re-sign the rest.
+  const SignatureCache* reuse = nullptr;
+  uint32_t refresh = 0;
   VerifySignatures verify = VerifySignatures::kAuto;
 };
 
@@ -64,6 +86,9 @@ struct SignResult {
   uint32_t serial = 0;        // the SOA serial written
   UnixTime inception = 0;
   UnixTime expiration = 0;    // the latest expiration (jitter only lowers it)
+  size_t reused = 0;          // signatures taken from SignOptions::reuse
+  SignatureCache cache;       // every signature of this zone, for the next incremental signing
+  UnixTime next_refresh = 0;  // the earliest time a signature of this zone is due for refresh
 };
 
 class ZoneSigner {

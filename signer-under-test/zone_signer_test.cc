@@ -248,6 +248,50 @@ TEST(ZoneSignerTest, DeterministicAndResigningASignedZoneGivesTheSameZone) {
   EXPECT_NE(c->zone.ToText(), a->zone.ToText());  // other jitter
 }
 
+TEST(ZoneSignerTest, IncrementalResigningReusesFreshSignaturesOnly) {
+  Fixture f;
+  SignOptions o;
+  o.validity = 14 * 86400;
+  o.expiration_jitter = 3600;
+  o.serial = SerialPolicy::kIncrement;
+  auto first = ZoneSigner(f.store, o).Sign(ParseZone(kCheckZone), f.keys, kNow);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->reused, 0u);
+  EXPECT_EQ(first->cache.size(), first->signatures);
+  EXPECT_LE(first->next_refresh, kNow + 14 * 86400);
+
+  // One day later, one record changed: only its RRset, the SOA (serial) and the denial records
+  // around it are signed again.
+  std::string edited = kCheckZone;
+  edited.replace(edited.find("192.0.2.2"), 9, "192.0.2.9");
+  o.reuse = &first->cache;
+  o.refresh = 5 * 86400;
+  auto second = ZoneSigner(f.store, o).Sign(ParseZone(edited), f.keys, kNow + 86400);
+  ASSERT_TRUE(second.ok());
+  EXPECT_GT(second->reused, 0u);
+  EXPECT_LT(second->reused, second->signatures);
+  EXPECT_GE(second->signatures - second->reused, 1u);  // the edited RRset (same input serial: same SOA)
+  EXPECT_EQ(CountBadSignatures(second->zone, f.keys), 0);
+
+  // Ten days later every signature has less than the refresh interval left: all are renewed.
+  auto third = ZoneSigner(f.store, o).Sign(ParseZone(edited), f.keys, kNow + 10 * 86400);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->reused, 0u);
+
+  // A key that stops signing is never reused.
+  std::vector<ZoneKey> no_zsk_reuse = f.keys;
+  for (auto& k : no_zsk_reuse) k.signs_zone = k.signs_dnskey;  // the KSK only ... and it signs the zone
+  no_zsk_reuse[0].signs_zone = true;
+  no_zsk_reuse[1].signs_zone = false;
+  auto fourth = ZoneSigner(f.store, o).Sign(ParseZone(edited), no_zsk_reuse, kNow + 86400);
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_EQ(CountBadSignatures(fourth->zone, no_zsk_reuse), 0);
+  for (const auto& rr : fourth->zone.records()) {
+    if (rr.type != dns::rrtype::kRRSIG) continue;
+    EXPECT_NE(dns::RrsigData::Parse(rr.rdata)->key_tag, no_zsk_reuse[1].Tag()) << rr.ToText();
+  }
+}
+
 class PerAlgorithm : public ::testing::TestWithParam<Algorithm> {};
 
 TEST_P(PerAlgorithm, CskSignsEverythingAndVerifies) {
