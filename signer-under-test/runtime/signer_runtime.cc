@@ -1,0 +1,237 @@
+#include "signer-under-test/runtime/signer_runtime.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file.h"
+#include "dns/rdata.h"
+#include "signer-under-test/key_tag.h"
+#include "signer-under-test/openssl_key_store.h"
+#include "signer-under-test/runtime/colliding_key.h"
+
+namespace rollcage::signer {
+namespace {
+
+KeyRole ToSignerRole(kasp::Role r) {
+  switch (r) {
+    case kasp::Role::kKsk: return KeyRole::kKsk;
+    case kasp::Role::kZsk: return KeyRole::kZsk;
+    case kasp::Role::kCsk: return KeyRole::kCsk;
+  }
+  return KeyRole::kZsk;
+}
+
+std::string Dnskey(uint16_t flags, uint8_t alg, const std::string& pub) {
+  std::string r;
+  r.push_back(char(flags >> 8));
+  r.push_back(char(flags & 0xff));
+  r.push_back(3);
+  r.push_back(char(alg));
+  return r + pub;
+}
+
+bool IsCrash(const Status& s) { return !s.ok() && s.message().rfind("crash at ", 0) == 0; }
+
+}  // namespace
+
+// Makes the manager's keys: material derived from (seed, zone, serial) — so a retried creation
+// makes the same key — imported into every HSM of the pool.
+class SignerRuntime::Factory : public kasp::KeyFactory {
+ public:
+  Factory(const RuntimeOptions& o, KeyPool* pool) : o_(o), pool_(pool) {}
+
+  Result<Made> Create(int serial, kasp::Role role, uint8_t algorithm,
+                      const std::optional<std::string>& collide_with) override {
+    KeySpec spec;
+    spec.algorithm = static_cast<Algorithm>(algorithm);
+    spec.label = ZoneKeyLabel(o_.origin, ToSignerRole(role)) + " #" + std::to_string(serial);
+    uint16_t flags = role == kasp::Role::kZsk ? 256 : 257;
+    std::string pkcs8;
+    if (collide_with) {
+      uint16_t target = KeyTag(Dnskey(flags, algorithm, *collide_with));
+      auto c = CollidingKeyPkcs8(o_.seed, spec, flags, target, 1 << 18);
+      if (c.ok()) {
+        pkcs8 = std::move(c).value();
+      } else {
+        RC_ASSIGN_OR_RETURN(pkcs8, DeriveKeyPkcs8(o_.seed, spec));  // no collision within budget
+      }
+    } else {
+      RC_ASSIGN_OR_RETURN(pkcs8, DeriveKeyPkcs8(o_.seed, spec));
+    }
+    RC_ASSIGN_OR_RETURN(KeyInfo info, pool_->Import(spec, pkcs8));
+    return Made{info.id, info.public_key};
+  }
+
+  std::string DsRdata(uint8_t algorithm, uint16_t flags, const std::string& public_key) override {
+    auto ds = MakeDs(o_.origin, Dnskey(flags, algorithm, public_key), kDigestSha256);
+    return ds.ok() ? ds->Encode() : std::string();
+  }
+
+ private:
+  const RuntimeOptions& o_;
+  KeyPool* pool_;
+};
+
+SignerRuntime::SignerRuntime(RuntimeOptions o, KeyPool* pool) : options_(std::move(o)), pool_(pool) {}
+SignerRuntime::~SignerRuntime() = default;
+
+Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions options, KeyPool* pool) {
+  if (!pool) return UsageError("signer runtime needs a key pool");
+  RC_RETURN_IF_ERROR(MakeDirs(options.state_dir));
+  std::unique_ptr<SignerRuntime> rt(new SignerRuntime(std::move(options), pool));
+  rt->factory_ = std::make_unique<Factory>(rt->options_, pool);
+  kasp::KeyManagerOptions ko;
+  ko.state_path = rt->options_.state_dir + "/kasp.json";
+  ko.crash_at = rt->options_.crash_at;
+  auto km = kasp::KeyManager::Open(rt->options_.policy, rt->factory_.get(), ko);
+  if (!km.ok()) return km.status();
+  rt->km_ = std::make_unique<kasp::KeyManager>(std::move(km).value());
+  std::string path = rt->options_.state_dir + "/runtime.json";
+  if (auto text = ReadFile(path); text.ok()) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("serial") || !j["serial"].is_number_unsigned()) {
+      return BadInput(path + ": corrupt signer state");
+    }
+    rt->serial_ = j["serial"].get<uint32_t>();
+  }
+  return rt;
+}
+
+Status SignerRuntime::SaveState() {
+  nlohmann::json j{{"format", "rollcage-runtime-1"}, {"serial", serial_}};
+  return WriteFileAtomic(options_.state_dir + "/runtime.json", j.dump() + "\n");
+}
+
+std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
+  std::vector<ZoneKey> out;
+  for (const auto& k : km_->keys()) {
+    if (k.Pending()) continue;
+    bool published = k.IsPublished(), zone = k.SignsZone(), dnskey = k.SignsDnskey();
+    if (!published && !zone && !dnskey) continue;
+    ZoneKey z;
+    z.key.id = k.id;
+    z.key.label = ZoneKeyLabel(options_.origin, ToSignerRole(k.role)) + " #" + std::to_string(k.serial);
+    z.key.algorithm = static_cast<Algorithm>(k.algorithm);
+    z.key.public_key = k.public_key;
+    z.flags = k.Flags();
+    z.published = published;
+    z.signs_zone = zone;
+    z.signs_dnskey = dnskey;
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
+Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_zone,
+                                        const std::vector<dns::RR>& parent_ds, uint32_t served_serial) {
+  RuntimeTick out;
+  const kasp::Policy& p = options_.policy;
+  uint32_t max_ttl = p.dnskey_ttl;
+  for (const auto& rr : unsigned_zone.records()) max_ttl = std::max(max_ttl, rr.ttl);
+  std::vector<std::string> parent;
+  for (const auto& rr : parent_ds) parent.push_back(rr.rdata);
+
+  // 1. The key life cycle. Notes for every key that changed.
+  std::map<int, std::string> before;
+  for (const auto& k : km_->keys()) before[k.serial] = km_->Describe();
+  std::string desc_before = km_->Describe();
+  Status step = km_->Step(now, parent, max_ttl);
+  if (IsCrash(step)) {
+    out.crashed = true;
+    out.notes.push_back("signer died at " + step.message().substr(9));
+    return out;
+  }
+  if (!step.ok()) {
+    out.refused = true;
+    out.refusal = "key management failed: " + step.message();
+    out.next_wakeup = now + options_.retry_after_failure;
+    return out;
+  }
+  if (km_->Describe() != desc_before) {
+    std::string d = km_->Describe();
+    size_t a = 0;
+    while (a < d.size()) {
+      size_t b = d.find('\n', a);
+      std::string line = d.substr(a, b - a);
+      if (desc_before.find(line) == std::string::npos) out.notes.push_back(line);
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+  }
+  UnixTime wake = km_->NextEvent(now);
+
+  // 2. What the parent should serve.
+  std::vector<std::string> want = km_->DesiredDs();
+  std::sort(want.begin(), want.end());
+  if (!want.empty() && (!ds_requested_ || want != last_ds_request_)) {
+    std::vector<dns::RR> ds;
+    for (const auto& rd : want) ds.push_back(dns::RR{options_.origin, dns::rrtype::kDS, dns::kClassIN, p.parent_ds_ttl, rd});
+    out.ds_request = std::move(ds);
+    last_ds_request_ = want;
+    ds_requested_ = true;
+  }
+
+  // 3. Is a new signed zone due?
+  std::vector<ZoneKey> keys = ZoneKeys();
+  std::string fingerprint = unsigned_zone.ToText();
+  for (const auto& k : keys) {
+    fingerprint += k.key.id + (k.published ? "P" : "-") + (k.signs_zone ? "Z" : "-") + (k.signs_dnskey ? "K" : "-");
+  }
+  if (fingerprint == last_fingerprint_ && now < next_refresh_) {
+    out.next_wakeup = std::min(wake, next_refresh_);
+    return out;
+  }
+
+  // 4. Sign incrementally, from the last serial (never behind what resolvers already saw).
+  dns::Zone input = unsigned_zone;
+  uint32_t base_serial = std::max(serial_, served_serial);
+  for (auto& rr : input.mutable_records()) {
+    if (rr.type == dns::rrtype::kSOA && rr.owner == options_.origin) {
+      if (auto soa = dns::SoaData::Parse(rr.rdata); soa.ok()) {
+        soa->serial = std::max(soa->serial, base_serial);
+        rr.rdata = soa->Encode();
+      }
+    }
+  }
+  SignOptions so;
+  so.denial = p.denial == "nsec" ? Denial::kNsec : Denial::kNsec3;
+  so.nsec3.iterations = p.nsec3_iterations;
+  so.nsec3.salt = p.nsec3_salt;
+  so.nsec3.opt_out = p.denial == "nsec3-optout";
+  so.validity = uint32_t(p.signature_validity);
+  so.inception_backdate = uint32_t(p.inception_offset);
+  so.expiration_jitter = uint32_t(p.signature_jitter);
+  so.jitter_seed = options_.seed;
+  so.serial = SerialPolicy::kIncrement;
+  so.dnskey_ttl = p.dnskey_ttl;
+  so.threads = 1;
+  so.reuse = &cache_;
+  so.refresh = uint32_t(p.signature_refresh);
+  auto signed_zone = ZoneSigner(*pool_, so).Sign(input, keys, now);
+  if (!signed_zone.ok()) {
+    // Fail closed: keep serving the last good zone and say why.
+    out.refused = true;
+    out.refusal = signed_zone.status().message();
+    out.next_wakeup = now + options_.retry_after_failure;
+    return out;
+  }
+  if (options_.crash_at && options_.crash_at("sign")) {
+    out.crashed = true;
+    out.notes.push_back("signer died at sign");
+    return out;
+  }
+  serial_ = signed_zone->serial;
+  RC_RETURN_IF_ERROR(SaveState());
+  cache_ = std::move(signed_zone->cache);
+  next_refresh_ = signed_zone->next_refresh;
+  last_fingerprint_ = fingerprint;
+  out.signatures = signed_zone->signatures;
+  out.reused = signed_zone->reused;
+  out.zone = std::move(signed_zone->zone);
+  out.next_wakeup = std::min(wake, next_refresh_);
+  return out;
+}
+
+}  // namespace rollcage::signer
