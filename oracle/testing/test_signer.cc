@@ -92,7 +92,8 @@ dns::RR TestSigner::Sign(const dns::Name& zone, const dns::Name& owner, uint16_t
   AppendU32(fixed, f.inception);
   AppendU16(fixed, f.key_tag.value_or(tag_));
   fixed += f.signer.value_or(zone).wire();
-  auto view = RrsigView::Parse(fixed + std::string(64, '\0'));
+  const std::string with_placeholder = fixed + std::string(64, '\0');  // outlives the view
+  auto view = RrsigView::Parse(with_placeholder);
   std::vector<std::string_view> rv(rdatas.begin(), rdatas.end());
   auto data = BuildSignedData(*view, owner, type, dns::kClassIN, rv);
   std::string sig;
@@ -167,6 +168,8 @@ void Resign(dns::Zone& z, const TestSigner& signer, const std::string& owner, ui
   auto recs = FindRecords(z, owner, type);
   uint32_t ttl = recs.empty() ? 3600 : z.records()[recs.front()].ttl;
   SigFields f;
+  f.inception = 1609459200;   // kInception
+  f.expiration = 2051222400;  // kExpiration
   auto old = FindSigs(z, owner, type);
   if (!old.empty()) {
     auto v = dns::RrsigData::Parse(z.records()[old.front()].rdata);
