@@ -26,6 +26,16 @@ struct Entry {
   bool blank_owner = false;
 };
 
+// Characters that end an unquoted token, and the backslash (which escapes the next one).
+struct SpecialTable {
+  bool t[256] = {};
+  SpecialTable() {
+    for (unsigned char c : std::string_view(" \t\r\n;()\"\\")) t[c] = true;
+  }
+  bool operator[](unsigned char c) const { return t[c]; }
+};
+const SpecialTable kSpecial;
+
 // Splits master-file text into entries (one record or directive each), handling comments,
 // parentheses spanning lines, quoted strings and backslash escapes (RFC 1035 §5.1).
 class Tokenizer {
@@ -91,9 +101,11 @@ class Tokenizer {
         continue;
       }
       while (p_ < t_.size()) {
-        char d = t_[p_];
-        if (d == ' ' || d == '\t' || d == '\r' || d == '\n' || d == ';' || d == '(' || d == ')' || d == '"') break;
-        if (d == '\\' && p_ + 1 < t_.size() && t_[p_ + 1] != '\n') ++p_;
+        unsigned char d = static_cast<unsigned char>(t_[p_]);
+        if (kSpecial[d]) {
+          if (d != '\\') break;
+          if (p_ + 1 < t_.size() && t_[p_ + 1] != '\n') ++p_;
+        }
         ++p_;
       }
       e->tokens.push_back(Token{t_.substr(start, p_ - start), false});
@@ -204,9 +216,73 @@ struct Ctx {
   const Name* origin;  // for relative names; never null
 };
 
+// Base64 (RFC 4648 §4) without whitespace, as the tokens of one field joined; nullopt when invalid.
+std::optional<std::string> DecodeBase64(std::string_view in) {
+  static const struct Table {
+    int8_t v[256];
+    Table() {
+      for (auto& x : v) x = -1;
+      const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(a[i])] = int8_t(i);
+    }
+  } t;
+  if (in.size() % 4 != 0) return std::nullopt;
+  size_t pad = 0;
+  while (pad < 2 && pad < in.size() && in[in.size() - 1 - pad] == '=') ++pad;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  uint32_t acc = 0;
+  size_t n = in.size() - pad;
+  for (size_t i = 0; i < n; ++i) {
+    int v = t.v[static_cast<unsigned char>(in[i])];
+    if (v < 0) return std::nullopt;
+    acc = acc << 6 | uint32_t(v);
+    if (i % 4 == 3) {
+      out.push_back(char(acc >> 16));
+      out.push_back(char(acc >> 8));
+      out.push_back(char(acc));
+      acc = 0;
+    }
+  }
+  if (pad == 1) {
+    acc <<= 6;
+    out.push_back(char(acc >> 16));
+    out.push_back(char(acc >> 8));
+  } else if (pad == 2) {
+    acc <<= 12;
+    out.push_back(char(acc >> 16));
+  }
+  return out;
+}
+
+// A name token without escapes, encoded directly; anything else goes through Name::FromText.
+Result<Name> ReadName(std::string_view t, const Name* origin) {
+  if (t.empty() || t == "@" || t == "." || t.find('\\') != std::string_view::npos) return Name::FromText(t, origin);
+  std::string wire;
+  wire.reserve(t.size() + 2 + (origin ? origin->wire().size() : 0));
+  size_t start = 0;
+  bool absolute = t.back() == '.';
+  size_t end = absolute ? t.size() - 1 : t.size();
+  while (start <= end) {
+    size_t dot = t.find('.', start);
+    if (dot == std::string_view::npos || dot > end) dot = end;
+    size_t len = dot - start;
+    if (len == 0 || len > 63) return Name::FromText(t, origin);  // let it name the error
+    wire.push_back(char(len));
+    wire.append(t.data() + start, len);
+    start = dot + 1;
+    if (dot == end) break;
+  }
+  if (!absolute && origin) {
+    wire.append(origin->wire(), 0, origin->wire().size() - 1);
+  }
+  wire.push_back('\0');
+  return Name::FromWire(wire);
+}
+
 bool AppendName(std::string& out, const Token& t, const Ctx& c) {
   if (t.quoted) return false;
-  auto n = Name::FromText(t.text, c.origin);
+  auto n = ReadName(t.text, c.origin);
   if (!n.ok()) return false;
   out += n->wire();
   return true;
@@ -301,8 +377,7 @@ bool EncodeRdata(uint16_t type, const std::vector<Token>& ts, size_t k, const Ct
       if (n < 4 || AnyQuoted(ts, k)) return false;
       if (!AppendUint(out, tok(0), 2) || !AppendUint(out, tok(1), 1) || !AppendUint(out, tok(2), 1)) return false;
       std::string b64 = Join(ts, k + 3);
-      if (b64.size() % 4 != 0) return false;
-      auto d = Base64Decode(b64);
+      auto d = DecodeBase64(b64);
       if (!d) return false;
       out += *d;
       return true;
@@ -318,8 +393,7 @@ bool EncodeRdata(uint16_t type, const std::vector<Token>& ts, size_t k, const Ct
         return false;
       }
       std::string b64 = Join(ts, k + 8);
-      if (b64.size() % 4 != 0) return false;
-      auto d = Base64Decode(b64);
+      auto d = DecodeBase64(b64);
       if (!d) return false;
       out += *d;
       return true;
@@ -377,6 +451,8 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
   std::optional<Name> origin = options.origin;  // for relative names
   uint32_t default_ttl = options.default_ttl;
   std::optional<Name> prev_owner;
+  std::string prev_owner_text;  // the owner token prev_owner was read from (same $ORIGIN)
+  int origin_serial = 0, prev_owner_origin = -1;
   Tokenizer tok(text);
   Entry e;
   std::string terr;
@@ -394,6 +470,7 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
         auto n = Name::FromText(ts[1].text, origin ? &*origin : nullptr);
         if (!n.ok()) return BadInput(Where(source, e.line) + n.status().message());
         origin = *n;
+        ++origin_serial;
         if (!have_zone_origin) {
           zone.set_origin(*n);
           have_zone_origin = true;
@@ -416,8 +493,19 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
     if (e.blank_owner) {
       owner = prev_owner;
     } else if (!ts[0].quoted) {
-      auto n = Name::FromText(ts[0].text, c.origin);
-      if (n.ok()) owner = *n;
+      // Signed zones repeat an owner on consecutive lines (each RRset, then its RRSIGs).
+      if (prev_owner && ts[0].text == prev_owner_text && origin_serial == prev_owner_origin) {
+        owner = prev_owner;
+      } else {
+        auto n = ReadName(ts[0].text, c.origin);
+        if (n.ok()) {
+          owner = *n;
+          prev_owner_text = std::string(ts[0].text);
+          prev_owner_origin = origin_serial;
+        } else {
+          prev_owner_text.clear();
+        }
+      }
       k = 1;
     }
     // ldns (and so Zone::Load) accepts the TTL before the class only.

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "oracle/internal/evp.h"
@@ -68,20 +69,26 @@ std::optional<std::string> Nsec3Hash(const dns::Name& name, uint8_t hash_algorit
                                      std::string_view salt, uint16_t iterations) {
   if (hash_algorithm != 1) return std::nullopt;
   const EVP_MD* md = internal::Md(internal::Hash::kSha1);
-  std::string x = name.Lowercase().wire();
+  unsigned char x[256];
+  const std::string& w = name.wire();
+  size_t n = std::min(w.size(), sizeof x);
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    x[i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;  // length octets are < 64: unchanged
+  }
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_MD_CTX* ctx = internal::ThreadMdCtx();
   // IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
-  EVP_DigestInit_ex2(ctx.get(), md, nullptr);
-  EVP_DigestUpdate(ctx.get(), x.data(), x.size());
-  EVP_DigestUpdate(ctx.get(), salt.data(), salt.size());
-  EVP_DigestFinal_ex(ctx.get(), buf, &len);
+  EVP_DigestInit_ex2(ctx, md, nullptr);
+  EVP_DigestUpdate(ctx, x, n);
+  EVP_DigestUpdate(ctx, salt.data(), salt.size());
+  EVP_DigestFinal_ex(ctx, buf, &len);
   for (unsigned i = 0; i < iterations; ++i) {
-    EVP_DigestInit_ex2(ctx.get(), md, nullptr);
-    EVP_DigestUpdate(ctx.get(), buf, len);
-    EVP_DigestUpdate(ctx.get(), salt.data(), salt.size());
-    EVP_DigestFinal_ex(ctx.get(), buf, &len);
+    EVP_DigestInit_ex2(ctx, md, nullptr);
+    EVP_DigestUpdate(ctx, buf, len);
+    EVP_DigestUpdate(ctx, salt.data(), salt.size());
+    EVP_DigestFinal_ex(ctx, buf, &len);
   }
   return std::string(reinterpret_cast<char*>(buf), len);
 }

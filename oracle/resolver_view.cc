@@ -21,10 +21,10 @@ struct Judgement {
 Judgement Bogus(std::string why) { return Judgement{Security::kBogus, std::move(why)}; }
 
 // A proof record's bitmap must show NS and neither DS nor SOA (RFC 6840 §4.4, RFC 5155 §8.9).
-std::string BitmapProblem(const std::set<uint16_t>& types) {
-  if (types.count(dns::rrtype::kDS)) return "its bitmap claims a DS RRset";
-  if (!types.count(dns::rrtype::kNS)) return "its bitmap lacks NS";
-  if (types.count(dns::rrtype::kSOA)) return "its bitmap shows SOA (a child-side record)";
+std::string BitmapProblem(std::string_view bitmap) {
+  if (BitmapHas(bitmap, dns::rrtype::kDS)) return "its bitmap claims a DS RRset";
+  if (!BitmapHas(bitmap, dns::rrtype::kNS)) return "its bitmap lacks NS";
+  if (BitmapHas(bitmap, dns::rrtype::kSOA)) return "its bitmap shows SOA (a child-side record)";
   return "";
 }
 
@@ -39,20 +39,21 @@ Judgement JudgeNsec(const Context& ctx, uint32_t node) {
   if (r < 0) return Bogus("no NSEC at the delegation to prove that no DS exists");
   auto d = dns::NsecData::Parse(ctx.ix.records()[ctx.ix.rrsets()[r].records.front()].rdata);
   if (!d.ok()) return Bogus("the NSEC at the delegation is malformed");
-  std::string p = BitmapProblem(d->types);
+  std::string p = BitmapProblem(dns::EncodeTypeBitmap(d->types));
   if (!p.empty()) return Bogus("the NSEC at the delegation: " + p);
   return ProofSecure(ctx, r, "the NSEC at the delegation");
 }
 
-Judgement JudgeNsec3(Context& ctx, const dns::Name& name) {
+Judgement JudgeNsec3(Context& ctx, uint32_t node) {
+  const dns::Name& name = ctx.NodeName(node);
   if (!ctx.nsec3_usable) {
     if (ctx.params.hash_algorithm != 1 && !ctx.chain.empty()) return Judgement{Security::kUnchecked, "unsupported NSEC3 hash"};
     return Bogus("no usable NSEC3 chain");
   }
-  int m = ctx.Matching(ctx.Hash(name));
+  int m = ctx.Matching(ctx.NodeHash(node));
   if (m >= 0) {
     const Nsec3Entry& e = ctx.chain[m];
-    std::string p = BitmapProblem(e.data.types);
+    std::string p = BitmapProblem(e.bitmap);
     if (!p.empty()) return Bogus("the matching NSEC3 " + ctx.NodeName(e.node).ToText() + ": " + p);
     return ProofSecure(ctx, e.rrset, "the matching NSEC3");
   }
@@ -74,7 +75,7 @@ Judgement JudgeNsec3(Context& ctx, const dns::Name& name) {
   int cov = ctx.Covering(ctx.Hash(next_closer));
   if (cov < 0) return Bogus("no NSEC3 matches the delegation and none covers the next closer name " + next_closer.ToText());
   const Nsec3Entry& c = ctx.chain[cov];
-  if (!c.data.OptOut()) {
+  if (!c.opt_out) {
     return Bogus("no NSEC3 matches the delegation and the NSEC3 covering it (" + ctx.NodeName(c.node).ToText() +
                  ") lacks the Opt-Out flag");
   }
@@ -107,7 +108,7 @@ void BuildResolverView(Context& ctx) {
     } else if (ctx.mode == Context::Mode::kNsec) {
       j = JudgeNsec(ctx, i);
     } else if (ctx.mode == Context::Mode::kNsec3) {
-      j = JudgeNsec3(ctx, *n.name);
+      j = JudgeNsec3(ctx, i);
     } else {
       j = Bogus("the zone has no NSEC or NSEC3 chain to prove that no DS exists");
     }

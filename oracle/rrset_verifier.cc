@@ -143,13 +143,21 @@ SignatureCheck RrsetVerifier::Check(const RrsetView& rrset, const RrsigView& sig
     c.outcome = SigOutcome::kBadLabels;
     return c;
   }
-  std::string sd_digest = Sha256(*sd);
+  // The content digest names the (RRset, RRSIG) pair in the cache; the signature digest (the
+  // algorithm's own hash for SHA-256 algorithms) is computed only when a verification is needed.
+  std::string content;
+  if (cache_) {
+    std::string sig_len;
+    AppendU16(sig_len, uint16_t(sig.signature.size()));
+    content = Sha256(*sd, sig_len + std::string(sig.signature));
+  }
+  std::string sd_digest;
   for (int i : candidates) {
     const ZoneKey& k = keys.keys()[i];
     if (!k.key) continue;
     VerdictKey vk;
     if (cache_) {
-      vk = VerdictKey::Make(sd_digest, sig.signature, k.id);
+      vk = VerdictKey::Make(content, k.id);
       if (auto v = cache_->Lookup(vk)) {
         if (*v) {
           c.outcome = SigOutcome::kValid;
@@ -159,6 +167,7 @@ SignatureCheck RrsetVerifier::Check(const RrsetView& rrset, const RrsigView& sig
         continue;
       }
     }
+    if (sd_digest.empty()) sd_digest = Sha256(*sd);
     PublicKey::Outcome o = UsesSha256(sig.algorithm) ? k.key->VerifyDigest(sd_digest, sig.signature)
                                                      : k.key->Verify(*sd, sig.signature);
     ++c.crypto_ops;
@@ -173,6 +182,7 @@ SignatureCheck RrsetVerifier::Check(const RrsetView& rrset, const RrsigView& sig
       return c;
     }
   }
+  if (sd_digest.empty()) sd_digest = Sha256(*sd);
   c.outcome = SigOutcome::kInvalid;
   if (options_.diagnose) Diagnose(rrset, sig, keys, candidates, *sd, sd_digest, &c);
   return c;

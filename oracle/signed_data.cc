@@ -37,6 +37,16 @@ bool SkipCharString(const std::string& s, size_t* pos) {
   return true;
 }
 
+bool HasEmbeddedNames(uint16_t type) {
+  switch (type) {
+    case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 12: case 14: case 15: case 17:
+    case 18: case 21: case 24: case 26: case 30: case 33: case 35: case 36: case 38: case 39: case 46:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Result<RrsigView> RrsigView::Parse(std::string_view rdata) {
@@ -135,11 +145,21 @@ Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner
   } else {
     name = owner.Lowercase().wire();
   }
-  std::vector<std::string> canon;
+  // Canonical RDATA: copies only for types with embedded names; views otherwise.
+  std::vector<std::string> owned;
+  std::vector<std::string_view> canon;
   canon.reserve(rdatas.size());
-  for (auto r : rdatas) canon.push_back(CanonicalRdata(type, r));
-  std::sort(canon.begin(), canon.end());
-  canon.erase(std::unique(canon.begin(), canon.end()), canon.end());
+  if (HasEmbeddedNames(type)) {
+    owned.reserve(rdatas.size());
+    for (auto r : rdatas) owned.push_back(CanonicalRdata(type, r));
+    canon.assign(owned.begin(), owned.end());
+  } else {
+    canon.assign(rdatas.begin(), rdatas.end());
+  }
+  if (canon.size() > 1) {
+    std::sort(canon.begin(), canon.end());
+    canon.erase(std::unique(canon.begin(), canon.end()), canon.end());
+  }
 
   std::string out;
   size_t total = sig.without_signature.size();
@@ -151,7 +171,7 @@ Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner
   AppendU16(header, type);
   AppendU16(header, rrclass);
   AppendU32(header, sig.original_ttl);
-  for (const auto& c : canon) {
+  for (std::string_view c : canon) {
     out += header;
     AppendU16(out, uint16_t(c.size()));
     out += c;

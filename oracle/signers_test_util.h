@@ -7,17 +7,26 @@
 #include <string>
 
 #include "dns/name.h"
+#include "dns/zone.h"
 #include "oracle/report.h"
 #include "oracle/testing/signers.h"
 #include "oracle/zone_validator.h"
 
 namespace rollcage::oracle {
 
-// Validates a signed zone at its validity time, with its DS file unless with_ds is false.
+// Validates a signed zone at its validity time, with its DS file unless with_ds is false. Also
+// checks that the fast zone reader and ldns (Zone::Load) read the signer's output identically.
 inline Report ValidateSigned(const testing::SignedZone& z, bool with_ds = true, VerdictCache* cache = nullptr) {
   auto zone = testing::LoadSigned(z);
   EXPECT_TRUE(zone.ok()) << zone.status().message();
   if (!zone.ok()) return Report{};
+  dns::LoadOptions lo;
+  lo.origin = *dns::Name::FromText(z.origin);
+  auto slow = dns::Zone::Load(z.path, lo);
+  EXPECT_TRUE(slow.ok()) << slow.status().message();
+  if (slow.ok()) {
+    EXPECT_EQ(slow->records(), zone->records()) << "fast reader and ldns disagree on " << z.path;
+  }
   ValidateOptions o;
   o.origin = *dns::Name::FromText(z.origin);
   o.now = z.valid_at;

@@ -14,18 +14,13 @@ constexpr char kMagic[] = "rollcage-verdicts/1\n";
 
 }  // namespace
 
-VerdictKey VerdictKey::Make(std::string_view sd_digest, std::string_view signature, std::string_view key_id) {
-  std::string buf;
-  buf.reserve(sd_digest.size() + signature.size() + key_id.size() + 6);
-  AppendU16(buf, uint16_t(sd_digest.size()));
-  buf += sd_digest;
-  AppendU16(buf, uint16_t(signature.size()));
-  buf += signature;
-  AppendU16(buf, uint16_t(key_id.size()));
-  buf += key_id;
-  std::string d = Sha256(buf);
+VerdictKey VerdictKey::Make(std::string_view content, std::string_view key_id) {
   VerdictKey k;
-  std::memcpy(k.bytes.data(), d.data(), k.bytes.size());
+  for (size_t i = 0; i < k.bytes.size(); ++i) {
+    uint8_t a = i < content.size() ? uint8_t(content[i]) : 0;
+    uint8_t b = i < key_id.size() ? uint8_t(key_id[i]) : 0;
+    k.bytes[i] = uint8_t(a ^ b);
+  }
   return k;
 }
 

@@ -1,7 +1,7 @@
 // VerdictCache: remembers whether a signature verified, keyed by (RRset content, RRSIG RDATA, key).
-// The key is a 128-bit digest of SHA-256(signed data) (the RRSIG RDATA less its signature, then the
-// canonical RRset), the signature and the key's identity, so a verdict is reused only for the exact
-// same triple. Verdicts do not depend on time (validity windows are checked apart), so one cache
+// The key is 128 bits of SHA-256 over the signed data (the RRSIG RDATA less its signature, then the
+// canonical RRset) and the signature, combined with the key's identity, so a verdict is reused only
+// for the exact same triple. Verdicts do not depend on time (validity windows are checked apart), so one cache
 // serves every zone version of a campaign and gives incremental validation. Thread-safe.
 #ifndef ROLLCAGE_ORACLE_VERDICT_CACHE_H_
 #define ROLLCAGE_ORACLE_VERDICT_CACHE_H_
@@ -24,8 +24,10 @@ namespace rollcage::oracle {
 struct VerdictKey {
   std::array<uint8_t, 16> bytes{};
   bool operator==(const VerdictKey& o) const { return bytes == o.bytes; }
-  // sd_digest: SHA-256 of the signed data; key_id: the key's identity (see ZoneKey::id).
-  static VerdictKey Make(std::string_view sd_digest, std::string_view signature, std::string_view key_id);
+  // content: SHA-256(signed data || signature length || signature), which names the (RRset, RRSIG)
+  // pair; key_id: the key's identity (ZoneKey::id, itself a digest). The key combines their first
+  // 16 octets (both uniformly distributed, so distinct triples collide with probability 2^-128).
+  static VerdictKey Make(std::string_view content, std::string_view key_id);
 };
 
 class VerdictCache {

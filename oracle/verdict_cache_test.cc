@@ -5,23 +5,23 @@
 #include <thread>
 #include <vector>
 
+#include "oracle/crypto.h"
 #include "oracle/testing/signers.h"
 
 namespace rollcage::oracle {
 namespace {
 
-TEST(VerdictCache, KeysSeparateEveryPartOfTheTriple) {
-  VerdictKey a = VerdictKey::Make("digest", "sig", "key");
-  EXPECT_EQ(a, VerdictKey::Make("digest", "sig", "key"));
-  EXPECT_FALSE(a == VerdictKey::Make("digesT", "sig", "key"));
-  EXPECT_FALSE(a == VerdictKey::Make("digest", "siG", "key"));
-  EXPECT_FALSE(a == VerdictKey::Make("digest", "sig", "keY"));
-  EXPECT_FALSE(a == VerdictKey::Make("digests", "ig", "key"));  // lengths are part of the key
+TEST(VerdictCache, KeysSeparateContentAndKey) {
+  std::string content = Sha256("signed data and signature"), key = Sha256("dnskey rdata");
+  VerdictKey a = VerdictKey::Make(content, key);
+  EXPECT_EQ(a, VerdictKey::Make(content, key));
+  EXPECT_FALSE(a == VerdictKey::Make(Sha256("other content"), key));
+  EXPECT_FALSE(a == VerdictKey::Make(content, Sha256("other key")));
 }
 
 TEST(VerdictCache, LookupInsertAndPersist) {
   VerdictCache c;
-  VerdictKey yes = VerdictKey::Make("1", "s", "k"), no = VerdictKey::Make("2", "s", "k");
+  VerdictKey yes = VerdictKey::Make(Sha256("1"), Sha256("k")), no = VerdictKey::Make(Sha256("2"), Sha256("k"));
   EXPECT_FALSE(c.Lookup(yes));
   c.Insert(yes, true);
   c.Insert(no, false);
@@ -47,7 +47,7 @@ TEST(VerdictCache, BoundedAndThreadSafe) {
   for (int t = 0; t < 4; ++t) {
     ts.emplace_back([&c, t] {
       for (int i = 0; i < 5000; ++i) {
-        VerdictKey k = VerdictKey::Make(std::to_string(t * 100000 + i), "s", "k");
+        VerdictKey k = VerdictKey::Make(Sha256(std::to_string(t * 100000 + i)), Sha256("k"));
         c.Insert(k, i % 2 == 0);
         auto v = c.Lookup(k);
         if (v) EXPECT_EQ(*v, i % 2 == 0);

@@ -1,7 +1,6 @@
 #include "oracle/zone_index.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "base/encoding.h"
 
@@ -16,101 +15,176 @@ size_t TableSize(size_t n) {
 
 }  // namespace
 
+std::string CanonicalSortKey(std::string_view wire) {
+  std::string key;
+  AppendCanonicalSortKey(wire, key);
+  return key;
+}
+
+void AppendCanonicalSortKey(std::string_view wire, std::string& key) {
+  size_t offsets[128];
+  int n = 0;
+  size_t p = 0;
+  while (p < wire.size() && wire[p] != 0 && n < 128) {
+    offsets[n++] = p;
+    p += 1 + static_cast<unsigned char>(wire[p]);
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    size_t o = offsets[i];
+    size_t len = static_cast<unsigned char>(wire[o]);
+    for (size_t k = 1; k <= len && o + k < wire.size(); ++k) {
+      unsigned char c = static_cast<unsigned char>(wire[o + k]);
+      if (c >= 'A' && c <= 'Z') c = c + 32;
+      if (c <= 1) {
+        key.push_back('\x01');
+        key.push_back(char(c + 1));
+      } else {
+        key.push_back(char(c));
+      }
+    }
+    key.push_back('\0');
+  }
+}
+
 ZoneIndex ZoneIndex::Build(const dns::Zone& zone, const dns::Name& apex) {
   ZoneIndex ix;
   ix.records_ = &zone.records();
   ix.apex_name_ = apex;
   const auto& recs = zone.records();
+  const uint32_t n_recs = uint32_t(recs.size());
 
-  // 1. Group by owner (case-insensitive) with an open-addressing table.
-  std::vector<Node> nodes;
-  std::vector<Rrset> rrsets;
+  // 1. Owner names (case-insensitive) with an open-addressing table; node ids in first-seen order.
+  std::vector<const dns::Name*> names;
   std::vector<uint32_t> table(TableSize(recs.size() + 1), 0);
   size_t mask = table.size() - 1;
   dns::NameHash hasher;
-  std::vector<uint32_t> node_of(recs.size());
-  for (uint32_t i = 0; i < recs.size(); ++i) {
+  std::vector<uint32_t> node_of(n_recs);
+  for (uint32_t i = 0; i < n_recs; ++i) {
     const dns::Name& owner = recs[i].owner;
     size_t h = hasher(owner) & mask;
-    while (table[h] != 0 && !(*nodes[table[h] - 1].name == owner)) h = (h + 1) & mask;
+    while (table[h] != 0 && !(*names[table[h] - 1] == owner)) h = (h + 1) & mask;
     if (table[h] == 0) {
-      nodes.push_back(Node{&owner});
-      table[h] = uint32_t(nodes.size());
+      names.push_back(&owner);
+      table[h] = uint32_t(names.size());
     }
     node_of[i] = table[h] - 1;
   }
-  // 2. RRsets (everything but RRSIG), then RRSIGs attached to the type they cover.
-  for (uint32_t i = 0; i < recs.size(); ++i) {
-    const dns::RR& rr = recs[i];
-    if (rr.type == dns::rrtype::kRRSIG) {
-      ++ix.rrsig_count_;
-      continue;
+  const uint32_t n_nodes = uint32_t(names.size());
+
+  // 2. Canonical order of the names (sort keys compared with memcmp).
+  std::vector<uint32_t> pos(n_nodes);
+  {
+    std::string keys;  // all sort keys back to back (no allocation per name)
+    std::vector<std::pair<uint32_t, uint32_t>> at(n_nodes);  // offset, length
+    for (uint32_t i = 0; i < n_nodes; ++i) {
+      size_t off = keys.size();
+      AppendCanonicalSortKey(names[i]->wire(), keys);
+      at[i] = {uint32_t(off), uint32_t(keys.size() - off)};
     }
-    Node& n = nodes[node_of[i]];
-    int found = -1;
-    for (uint32_t r : n.rrsets) {
-      if (rrsets[r].type == rr.type) {
-        found = int(r);
-        break;
-      }
-    }
-    if (found < 0) {
-      found = int(rrsets.size());
-      rrsets.push_back(Rrset{node_of[i], rr.type, rr.rrclass, rr.ttl, true, {}, {}});
-      n.rrsets.push_back(uint32_t(found));
-    }
-    Rrset& s = rrsets[found];
-    if (rr.ttl != s.ttl) {
-      s.ttl_consistent = false;
-      s.ttl = std::min(s.ttl, rr.ttl);
-    }
-    s.records.push_back(i);
+    std::vector<uint32_t> order(n_nodes);
+    for (uint32_t i = 0; i < n_nodes; ++i) order[i] = i;
+    const char* base = keys.data();
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      std::string_view ka(base + at[a].first, at[a].second), kb(base + at[b].first, at[b].second);
+      return ka < kb;
+    });
+    for (uint32_t i = 0; i < n_nodes; ++i) pos[order[i]] = i;
   }
-  for (uint32_t i = 0; i < recs.size(); ++i) {
-    const dns::RR& rr = recs[i];
-    if (rr.type != dns::rrtype::kRRSIG) continue;
-    Node& n = nodes[node_of[i]];
-    if (rr.rdata.size() < 2) {
-      n.malformed_sigs.push_back(i);
-      continue;
-    }
-    uint16_t covered = ReadU16(reinterpret_cast<const unsigned char*>(rr.rdata.data()));
-    if (covered == dns::rrtype::kRRSIG) {
-      n.malformed_sigs.push_back(i);
-      continue;
-    }
-    bool attached = false;
-    for (uint32_t r : n.rrsets) {
-      if (rrsets[r].type == covered) {
-        rrsets[r].sigs.push_back(i);
-        attached = true;
-        break;
-      }
-    }
-    if (!attached) n.orphan_sigs.push_back(i);
-  }
-  for (auto& n : nodes) {
-    std::sort(n.rrsets.begin(), n.rrsets.end(),
-              [&](uint32_t a, uint32_t b) { return rrsets[a].type < rrsets[b].type; });
-    n.nsec3_only = !n.rrsets.empty();
-    for (uint32_t r : n.rrsets) n.nsec3_only &= rrsets[r].type == dns::rrtype::kNSEC3;
-  }
-  // 3. Canonical order.
-  std::vector<uint32_t> order(nodes.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return dns::CanonicalCompare(nodes[a].name->wire(), nodes[b].name->wire()) < 0;
-  });
-  std::vector<uint32_t> new_pos(nodes.size());
-  for (uint32_t i = 0; i < order.size(); ++i) new_pos[order[i]] = i;
-  ix.nodes_.reserve(nodes.size());
-  for (uint32_t i : order) ix.nodes_.push_back(std::move(nodes[i]));
-  for (auto& s : rrsets) s.node = new_pos[s.node];
-  ix.rrsets_ = std::move(rrsets);
   for (auto& t : table) {
-    if (t != 0) t = new_pos[t - 1] + 1;
+    if (t != 0) t = pos[t - 1] + 1;
   }
   ix.by_hash_ = std::move(table);
+
+  // 3. Records grouped by node (counting sort on the node's position), then by type key within a
+  // node: type*2 for data, covered*2+1 for an RRSIG (so an RRset's RRSIGs follow it), file order kept.
+  auto type_key = [&](uint32_t i) -> uint32_t {
+    const dns::RR& rr = recs[i];
+    if (rr.type != dns::rrtype::kRRSIG) return uint32_t(rr.type) << 1;
+    if (rr.rdata.size() < 2) return 0x40000;  // malformed: names no type
+    uint16_t covered = ReadU16(reinterpret_cast<const unsigned char*>(rr.rdata.data()));
+    if (covered == dns::rrtype::kRRSIG) return 0x40000;
+    return uint32_t(covered) << 1 | 1;
+  };
+  std::vector<uint32_t> start(n_nodes + 1, 0);
+  for (uint32_t i = 0; i < n_recs; ++i) ++start[pos[node_of[i]] + 1];
+  for (uint32_t k = 0; k < n_nodes; ++k) start[k + 1] += start[k];
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  ix.sorted_records_.resize(n_recs);
+  std::vector<uint32_t> keys(n_recs);
+  for (uint32_t i = 0; i < n_recs; ++i) {
+    uint32_t slot = fill[pos[node_of[i]]]++;
+    ix.sorted_records_[slot] = i;
+    keys[i] = type_key(i);
+  }
+  node_of.clear();
+  node_of.shrink_to_fit();
+  ix.nodes_.resize(n_nodes);
+  ix.rrsets_.reserve(n_recs / 2 + 1);
+  std::vector<std::pair<uint32_t, uint32_t>> odd_ranges(n_nodes);  // [orphans begin, malformed begin)
+  std::vector<uint32_t> odd_end(n_nodes);
+  for (uint32_t k = 0; k < n_nodes; ++k) {
+    uint32_t* b = ix.sorted_records_.data() + start[k];
+    uint32_t* e = ix.sorted_records_.data() + start[k + 1];
+    if (e - b > 1) {
+      std::sort(b, e, [&](uint32_t x, uint32_t y) { return keys[x] != keys[y] ? keys[x] < keys[y] : x < y; });
+    }
+    Node& n = ix.nodes_[k];
+    n.name = &recs[*b].owner;
+    uint32_t first_rrset = uint32_t(ix.rrsets_.size());
+    std::vector<uint32_t> orphans, malformed;
+    for (uint32_t* p = b; p < e;) {
+      uint32_t key = keys[*p];
+      uint32_t* q = p;
+      while (q < e && keys[*q] == key) ++q;
+      if (key == 0x40000) {
+        malformed.insert(malformed.end(), p, q);
+      } else if ((key & 1) == 0) {
+        Rrset s;
+        s.node = k;
+        s.type = uint16_t(key >> 1);
+        s.rrclass = recs[*p].rrclass;
+        s.ttl = recs[*p].ttl;
+        for (uint32_t* r = p; r < q; ++r) {
+          if (recs[*r].ttl != s.ttl) {
+            s.ttl_consistent = false;
+            s.ttl = std::min(s.ttl, recs[*r].ttl);
+          }
+        }
+        s.records = std::span<const uint32_t>(p, q);
+        ix.rrsets_.push_back(s);
+      } else {
+        uint16_t covered = uint16_t(key >> 1);
+        if (ix.rrsets_.size() > first_rrset && ix.rrsets_.back().type == covered) {
+          ix.rrsets_.back().sigs = std::span<const uint32_t>(p, q);
+        } else {
+          orphans.insert(orphans.end(), p, q);
+        }
+      }
+      p = q;
+    }
+    odd_ranges[k] = {uint32_t(ix.odd_sigs_.size()), uint32_t(ix.odd_sigs_.size() + orphans.size())};
+    ix.odd_sigs_.insert(ix.odd_sigs_.end(), orphans.begin(), orphans.end());
+    ix.odd_sigs_.insert(ix.odd_sigs_.end(), malformed.begin(), malformed.end());
+    odd_end[k] = uint32_t(ix.odd_sigs_.size());
+    ix.rrsig_count_ += uint32_t(malformed.size() + orphans.size());
+    n.nsec3_only = ix.rrsets_.size() > first_rrset;
+    for (size_t r = first_rrset; r < ix.rrsets_.size(); ++r) {
+      n.nsec3_only &= ix.rrsets_[r].type == dns::rrtype::kNSEC3;
+      ix.rrsig_count_ += ix.rrsets_[r].sigs.size();
+    }
+    start[k] = first_rrset;  // from here on: the node's first RRset (spans are set below)
+  }
+  start[n_nodes] = uint32_t(ix.rrsets_.size());
+  ix.rrset_ids_.resize(ix.rrsets_.size());
+  for (uint32_t r = 0; r < ix.rrset_ids_.size(); ++r) ix.rrset_ids_[r] = r;
+  for (uint32_t k = 0; k < n_nodes; ++k) {
+    Node& n = ix.nodes_[k];
+    n.rrsets = std::span<const uint32_t>(ix.rrset_ids_.data() + start[k], ix.rrset_ids_.data() + start[k + 1]);
+    n.orphan_sigs = std::span<const uint32_t>(ix.odd_sigs_.data() + odd_ranges[k].first,
+                                              ix.odd_sigs_.data() + odd_ranges[k].second);
+    n.malformed_sigs = std::span<const uint32_t>(ix.odd_sigs_.data() + odd_ranges[k].second,
+                                                 ix.odd_sigs_.data() + odd_end[k]);
+  }
 
   // 4. Roles. In canonical order a name's descendants follow it directly, so one active cut at a
   // time suffices: every name below it until the first name that is not is below the cut.

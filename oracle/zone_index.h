@@ -7,6 +7,9 @@
 #define ROLLCAGE_ORACLE_ZONE_INDEX_H_
 
 #include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "dns/name.h"
@@ -31,17 +34,23 @@ class ZoneIndex {
     uint16_t rrclass = 0;
     uint32_t ttl = 0;             // the lowest TTL of its RRs
     bool ttl_consistent = true;   // all RRs had the same TTL
-    std::vector<uint32_t> records;  // indices into records()
-    std::vector<uint32_t> sigs;     // RRSIG records at the owner covering this type
+    std::span<const uint32_t> records;  // indices into records(), in file order
+    std::span<const uint32_t> sigs;     // RRSIG records at the owner covering this type
   };
   struct Node {
     const dns::Name* name = nullptr;  // points into records()
     NodeKind kind = NodeKind::kAuthoritative;
-    bool nsec3_only = false;         // holds NSEC3 RRs (and their RRSIGs) and nothing else
-    std::vector<uint32_t> rrsets;    // indices into rrsets(), by increasing type
-    std::vector<uint32_t> orphan_sigs;     // RRSIGs covering a type absent at this owner
-    std::vector<uint32_t> malformed_sigs;  // RRSIGs naming no type, or covering RRSIG
+    bool nsec3_only = false;                // holds NSEC3 RRs (and their RRSIGs) and nothing else
+    std::span<const uint32_t> rrsets;       // indices into rrsets(), by increasing type
+    std::span<const uint32_t> orphan_sigs;     // RRSIGs covering a type absent at this owner
+    std::span<const uint32_t> malformed_sigs;  // RRSIGs naming no type, or covering RRSIG
   };
+
+  ZoneIndex() = default;
+  ZoneIndex(ZoneIndex&&) = default;  // the spans point into arrays the index owns: move only
+  ZoneIndex& operator=(ZoneIndex&&) = default;
+  ZoneIndex(const ZoneIndex&) = delete;
+  ZoneIndex& operator=(const ZoneIndex&) = delete;
 
   // Indexes zone's records (which must outlive the index) relative to apex.
   static ZoneIndex Build(const dns::Zone& zone, const dns::Name& apex);
@@ -65,11 +74,19 @@ class ZoneIndex {
   const std::vector<dns::RR>* records_ = nullptr;
   std::vector<Node> nodes_;
   std::vector<Rrset> rrsets_;
+  std::vector<uint32_t> sorted_records_;  // record indices by (node, type): the RRsets' spans
+  std::vector<uint32_t> rrset_ids_;       // 0, 1, 2, ...: the nodes' rrsets spans
+  std::vector<uint32_t> odd_sigs_;        // orphan and malformed RRSIGs, by node
   std::vector<uint32_t> by_hash_;  // open-addressing table of node indices + 1 (0: empty)
   int apex_ = -1;
   dns::Name apex_name_;
   size_t rrsig_count_ = 0;
 };
+
+// A byte string whose memcmp order is the canonical name order (RFC 4034 §6.1): labels from the
+// right, lowercased, 0x00/0x01 escaped, each followed by 0x00.
+std::string CanonicalSortKey(std::string_view wire);
+void AppendCanonicalSortKey(std::string_view wire, std::string& key);
 
 }  // namespace rollcage::oracle
 

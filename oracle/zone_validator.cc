@@ -87,6 +87,12 @@ void CheckApexAndKeys(Context& ctx) {
   }
 }
 
+// Worker threads for n signatures: one below the threshold (no thread start-up for small zones).
+int ThreadsFor(const ValidateOptions& o, size_t n) {
+  if (n < o.parallel_threshold) return 1;
+  return o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 struct Task {
   uint32_t rrset;
   uint32_t record;
@@ -97,13 +103,15 @@ struct SigResult {
   SignatureCheck check;
 };
 
-void RunTasks(const Context& ctx, const std::vector<Task>& tasks, const std::vector<RrsetView>& views,
-              std::vector<SigResult>& results, int threads) {
+void RunTasks(const Context& ctx, const std::vector<Task>& tasks, std::vector<SigResult>& results, int threads) {
   RrsetVerifier verifier(ctx.opt.cache);
-  const auto& recs = ctx.ix.records();
+  const ZoneIndex& ix = ctx.ix;
+  const auto& recs = ix.records();
   std::atomic<size_t> next{0};
   auto work = [&]() {
     constexpr size_t kChunk = 32;
+    RrsetView view;  // rebuilt per RRset, on the worker (tasks of one RRset are adjacent)
+    uint32_t view_of = UINT32_MAX;
     while (true) {
       size_t begin = next.fetch_add(kChunk);
       if (begin >= tasks.size()) return;
@@ -111,8 +119,18 @@ void RunTasks(const Context& ctx, const std::vector<Task>& tasks, const std::vec
       for (size_t t = begin; t < end; ++t) {
         auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
         if (!sig.ok()) continue;
+        if (view_of != tasks[t].rrset) {
+          const ZoneIndex::Rrset& rs = ix.rrsets()[tasks[t].rrset];
+          view.owner = ix.nodes()[rs.node].name;
+          view.type = rs.type;
+          view.rrclass = rs.rrclass;
+          view.ttl = rs.ttl;
+          view.rdatas.clear();
+          for (uint32_t i : rs.records) view.rdatas.emplace_back(recs[i].rdata);
+          view_of = tasks[t].rrset;
+        }
         results[t].parsed = true;
-        results[t].check = verifier.Check(views[tasks[t].rrset], *sig, ctx.keys, ctx.ix.apex_name(), ctx.opt.now);
+        results[t].check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
       }
     }
   };
@@ -134,6 +152,9 @@ std::string ShortKey(const std::string& k) {
 // Findings for one verified signature.
 void ReportSignature(Context& ctx, const ZoneIndex::Rrset& rs, const dns::RR& sig_rr, const RrsigView& sig,
                      const SignatureCheck& c, std::map<uint8_t, size_t>& unsupported) {
+  bool clean = c.outcome == SigOutcome::kValid && !c.signer_mismatch && !c.labels_mismatch && !c.expired &&
+               !c.not_yet_valid && sig.original_ttl == rs.ttl && sig_rr.ttl == rs.ttl;
+  if (clean) return;  // the common case builds no strings
   const dns::Name& owner = *ctx.ix.nodes()[rs.node].name;
   int tag = sig.key_tag, a = sig.algorithm;
   std::string who = "RRSIG by " + TagText(sig.key_tag, sig.algorithm);
@@ -238,7 +259,6 @@ void CheckSignatures(Context& ctx, int* threads_used) {
 
   // Which RRsets are authoritative (RFC 4035 §2.2): everything at the apex and at authoritative
   // names; at a delegation point only DS and NSEC; nothing below a cut.
-  std::vector<RrsetView> views(nrr);
   std::vector<Task> tasks;
   tasks.reserve(ix.rrsig_count());
   for (uint32_t r = 0; r < nrr; ++r) {
@@ -273,11 +293,6 @@ void CheckSignatures(Context& ctx, int* threads_used) {
       ctx.Add(FindingClass::kRrsetTtlInconsistent, *n.name, rs.type,
               "the RRs of this RRset have different TTLs; the lowest, " + std::to_string(rs.ttl) + ", is used");
     }
-    views[r].owner = n.name;
-    views[r].type = rs.type;
-    views[r].rrclass = rs.rrclass;
-    views[r].ttl = rs.ttl;
-    views[r].rdatas = ix.Rdatas(rs);
     for (uint32_t s : rs.sigs) tasks.push_back(Task{r, s});
   }
   for (const auto& n : ix.nodes()) {
@@ -299,11 +314,10 @@ void CheckSignatures(Context& ctx, int* threads_used) {
     }
   }
 
-  int threads = ctx.opt.threads > 0 ? ctx.opt.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  if (tasks.size() < ctx.opt.parallel_threshold) threads = 1;
+  int threads = ThreadsFor(ctx.opt, tasks.size());
   *threads_used = threads;
   std::vector<SigResult> results(tasks.size());
-  RunTasks(ctx, tasks, views, results, threads);
+  RunTasks(ctx, tasks, results, threads);
 
   // Findings, coverage and the .DE diagnosis, in RRset order (deterministic).
   std::set<uint8_t> algorithms = ctx.keys.Algorithms();
@@ -538,12 +552,40 @@ Report Validate(const dns::Zone& zone, const ValidateOptions& options) {
   Context ctx(ix, options, rep);
   auto t1 = Clock::now();
   CheckApexAndKeys(ctx);
+  // The denial checks need only the index: on large zones they run beside the signature checks,
+  // into their own findings, merged afterwards.
+  Report drep;
+  Context dctx(ix, options, drep);
+  dctx.have_soa = ctx.have_soa;
+  dctx.soa_minimum = ctx.soa_minimum;
+  dctx.soa_ttl = ctx.soa_ttl;
+  bool beside = ThreadsFor(options, ix.rrsig_count()) > 1;
+  std::thread denial;
+  auto run_denial = [&dctx, &drep] {
+    auto t = Clock::now();
+    internal::CheckDenial(dctx);
+    drep.timing.denial_s = Since(t);
+  };
+  if (beside) denial = std::thread(run_denial);
   CheckSignatures(ctx, &rep.timing.threads);
   CheckTrust(ctx);
   rep.timing.signatures_s = Since(t1);
-  auto t2 = Clock::now();
-  internal::CheckDenial(ctx);
-  rep.timing.denial_s = Since(t2);
+  if (beside) {
+    denial.join();
+  } else {
+    run_denial();
+  }
+  rep.timing.denial_s = drep.timing.denial_s;
+  ctx.mode = dctx.mode;
+  ctx.nsec3_usable = dctx.nsec3_usable;
+  ctx.params = dctx.params;
+  ctx.chain = std::move(dctx.chain);
+  ctx.node_hash = std::move(dctx.node_hash);
+  ctx.other_hash = std::move(dctx.other_hash);
+  rep.denial = drep.denial;
+  rep.nsec3_opt_out = drep.nsec3_opt_out;
+  for (auto& f : drep.findings) rep.findings.push_back(std::move(f));
+  for (auto& n : drep.not_checked) rep.not_checked.push_back(std::move(n));
   auto t3 = Clock::now();
   internal::BuildResolverView(ctx);
   rep.timing.resolver_s = Since(t3);

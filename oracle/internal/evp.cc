@@ -28,15 +28,23 @@ const EVP_MD* Md(Hash h) {
   return mds->md[static_cast<int>(h)];
 }
 
+EVP_MD_CTX* ThreadMdCtx() {
+  struct Holder {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Holder() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Holder h;
+  return h.ctx;
+}
+
 std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b) {
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_MD_CTX* ctx = ThreadMdCtx();
   EVP_DigestInit_ex2(ctx, md, nullptr);
   EVP_DigestUpdate(ctx, a.data(), a.size());
   if (!b.empty()) EVP_DigestUpdate(ctx, b.data(), b.size());
   EVP_DigestFinal_ex(ctx, buf, &len);
-  EVP_MD_CTX_free(ctx);
   return std::string(reinterpret_cast<char*>(buf), len);
 }
 

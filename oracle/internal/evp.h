@@ -15,6 +15,9 @@ enum class Hash { kSha1, kSha256, kSha384, kSha512 };
 // The fetched digest; never null (aborts the process if OpenSSL lacks SHA-1/2, which it never does).
 const EVP_MD* Md(Hash h);
 
+// A digest context owned by the calling thread (reused across calls; never shared).
+EVP_MD_CTX* ThreadMdCtx();
+
 // digest(a || b) with md.
 std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,11 +20,18 @@
 namespace rollcage::oracle::internal {
 
 struct Nsec3Entry {
-  std::string hash;       // raw octets of the owner's hash
+  std::string hash;         // raw octets of the owner's hash
   uint32_t node = 0;
   int rrset = -1;
-  dns::Nsec3Data data;
+  bool opt_out = false;
+  std::string_view next;    // Next Hashed Owner Name (raw), a view into the record's RDATA
+  std::string_view bitmap;  // the type bitmap (wire form), a view into the record's RDATA
 };
+
+// Type bitmap helpers (RFC 4034 §4.1.2) working on wire form, without building sets.
+bool BitmapHas(std::string_view bitmap, uint16_t type);
+bool BitmapEquals(std::string_view bitmap, const std::vector<uint16_t>& sorted_types);
+std::string EncodeTypes(const std::vector<uint16_t>& sorted_types);
 
 struct Context {
   Context(const ZoneIndex& i, const ValidateOptions& o, Report& r) : ix(i), opt(o), report(r) {}
@@ -50,8 +58,8 @@ struct Context {
   bool nsec3_usable = false;       // parameters known and hash supported
   dns::Nsec3ParamData params;
   std::vector<Nsec3Entry> chain;   // NSEC3 RRs with the zone's parameters, by hash
-  std::unordered_map<std::string, int> chain_by_hash;
-  std::unordered_map<dns::Name, std::string, dns::NameHash> hash_memo;
+  std::vector<std::string> node_hash;  // per node, computed on first use (empty: not yet)
+  std::unordered_map<dns::Name, std::string, dns::NameHash> other_hash;  // names that hold no records
 
   void Add(FindingClass c, const dns::Name& owner, uint16_t type, std::string detail, int key_tag = -1,
            int algorithm = -1) {
@@ -61,6 +69,7 @@ struct Context {
 
   // NSEC3 hash of a name under the zone's parameters (memoized).
   const std::string& Hash(const dns::Name& name);
+  const std::string& NodeHash(uint32_t node);
   // Index in chain of the NSEC3 whose hash equals h, or -1.
   int Matching(const std::string& h) const;
   // Index in chain of the NSEC3 whose span (owner, next) covers h, or -1 (RFC 5155 §1.3 "covers").
@@ -71,7 +80,8 @@ void CheckDenial(Context& ctx);
 void BuildResolverView(Context& ctx);
 
 // Types a name's NSEC/NSEC3 bitmap must show (RFC 4035 §2.3, RFC 5155 §3.2.1/§7.1).
-std::set<uint16_t> ExpectedTypes(const Context& ctx, uint32_t node, bool nsec);
+// Sorted, without duplicates.
+std::vector<uint16_t> ExpectedTypes(const Context& ctx, uint32_t node, bool nsec);
 std::string TypesText(const std::set<uint16_t>& types);
 
 }  // namespace rollcage::oracle::internal
