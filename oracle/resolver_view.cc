@@ -95,7 +95,9 @@ void BuildResolverView(Context& ctx) {
     ++rv.delegations;
     int ds = ix.FindIndex(i, dns::rrtype::kDS);
     Judgement j;
-    if (!ctx.keys_trusted) {
+    if (!ctx.keys_trusted && ctx.report.trust.security == Security::kUnchecked) {
+      j = Judgement{Security::kUnchecked, "the zone's keys use algorithms the oracle cannot verify"};
+    } else if (!ctx.keys_trusted) {
       j = Bogus("the zone's DNSKEY RRset is not trusted (" + ctx.report.trust.detail + ")");
     } else if (ds >= 0) {
       if (ctx.secure[ds]) {

@@ -444,6 +444,7 @@ void CheckTrust(Context& ctx) {
   }
   // Signatures over the DNSKEY RRset and the key each validates under.
   std::set<int> signing;
+  bool dnskey_checkable = false;  // some RRSIG over the DNSKEY RRset uses an algorithm the oracle verifies
   {
     RrsetVerifier v(ctx.opt.cache);
     RrsetView view;
@@ -455,8 +456,14 @@ void CheckTrust(Context& ctx) {
       auto sig = RrsigView::Parse(ix.records()[s].rdata);
       if (!sig.ok()) continue;
       SignatureCheck c = v.Check(view, *sig, ctx.keys, apex, ctx.opt.now);
+      if (c.outcome != SigOutcome::kUnsupportedAlgorithm) dnskey_checkable = true;
       if (c.Validates()) signing.insert(c.key);
     }
+  }
+  if (signing.empty() && !dnskey_checkable && !ix.rrsets()[dnskey].sigs.empty()) {
+    ts.security = Security::kUnchecked;
+    ts.detail = "the DNSKEY RRset is signed only with algorithms the oracle cannot verify";
+    return;
   }
   if (!given) {
     ts.security = signing.empty() ? Security::kBogus : Security::kSecure;
