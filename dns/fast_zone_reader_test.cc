@@ -1,0 +1,139 @@
+#include "dns/fast_zone_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "dns/zone.h"
+
+namespace rollcage::dns {
+namespace {
+
+// Every master-file feature signed zones use, in the layouts ldns, BIND and Knot print.
+constexpr char kZone[] = R"($ORIGIN example.com.
+$TTL 600
+@   IN SOA ns1 hostmaster ( 2026010101 ; serial
+        7200 3600 1209600 300 )
+    IN NS ns1
+		NS ns2.example.com.
+ns1 IN A 192.0.2.1     ; a comment
+ns2 3600 IN A 192.0.2.9
+ns2 3600 IN AAAA 2001:db8::9
+www 300 IN A 192.0.2.2
+WWW.Example.COM. 300 IN AAAA 2001:DB8::2
+txt IN TXT "a \"quoted\" ; string" "two"
+esc\.aped IN A 192.0.2.3
+sub IN NS ns.other.net.
+sub 3600 IN DS 12345 13 2 ( 0123456789ABCDEF0123456789ABCDEF
+                             0123456789abcdef0123456789ABCDEF )
+mx MX 10 mail
+mx MX 20 mail.other.net.
+c CNAME www
+d DNAME other.net.
+ptr PTR www
+srv SRV 1 2 3 target
+@ 3600 DNSKEY 257 3 13 ( IIXk/OqKSIMc/8ZWPDUv9fqLwqONJqyeKIE+G8AQHZguBi2jGYdU54oQtQlz0tS5bolO6oWQsqw0U8Lu0akycQ== ) ; KSK
+@ 3600 IN DNSKEY 256 3 8 AwEAAb4N5iHs8ygxcDD8h+H7rKqeBHlL ( Qp3ceZ0k4ks1S6Ao0MMlSxm0FsoD
+  0+mrkqr/fWs= )
+@ 3600 RRSIG DNSKEY 13 2 3600 (
+					20350101000000 20210101000000 2597 example.com.
+					zhpeYrJ4BrJGXdCiKHXyaOxvs+8hDQnuEivTX6yJn9/Y
+					2qBKryVn4HudFKyhg+pAO1Tw2S8ProbG0RimRJOKMQ== )
+www 300 RRSIG A 13 3 300 1700000000 1690000000 47916 example.com. U8OYSdCteQKt+HlVSocWe8ArrvbQhWSy1Jf/H0OyLhorbwkr1roa8h/tBms3dpYrSw75lCUx/Nll1jUhxz0XAA==
+@ 300 NSEC3PARAM 1 0 0 -
+@ 300 NSEC3PARAM 1 0 10 AABBCCDD
+0p9mhaveqvm6t7vbl5lop2u3t2rp3tom 300 IN NSEC3 1 1 12 aabbccdd ( 2t7b4g4vsa5smi47k61mv5bv1a22bojr
+                                   MX DNSKEY NS SOA NSEC3PARAM RRSIG )
+2T7B4G4VSA5SMI47K61MV5BV1A22BOJR 300 NSEC3 1 0 0 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A TYPE65534
+www 300 NSEC mx.example.com. A AAAA RRSIG NSEC
+x 300 CAA 0 issue "ca.example.net"
+$ORIGIN deep.example.com.
+a.b 300 A 192.0.2.4
+$TTL 1d
+@ A 192.0.2.5
+)";
+
+void ExpectSame(std::string_view text, const LoadOptions& o = {}) {
+  auto slow = Zone::Parse(text, o, "z");
+  auto fast = ParseZoneFast(text, o, "z");
+  ASSERT_EQ(slow.ok(), fast.ok()) << "ldns: " << slow.status().message() << " / fast: " << fast.status().message();
+  if (!slow.ok()) return;
+  EXPECT_EQ(slow->origin(), fast->origin());
+  ASSERT_EQ(slow->size(), fast->size());
+  for (size_t i = 0; i < slow->size(); ++i) {
+    EXPECT_EQ(slow->records()[i], fast->records()[i]) << "record " << i << ": ldns " << slow->records()[i].ToText()
+                                                      << " / fast " << fast->records()[i].ToText();
+    EXPECT_EQ(slow->records()[i].owner.wire(), fast->records()[i].owner.wire()) << "case of record " << i;
+  }
+}
+
+TEST(FastZoneReader, AgreesWithLdnsRecordForRecord) { ExpectSame(kZone); }
+
+TEST(FastZoneReader, AgreesWithAnOriginGiven) {
+  LoadOptions o;
+  o.origin = *Name::FromText("example.com.");
+  ExpectSame(kZone, o);
+}
+
+TEST(FastZoneReader, AgreesOnRelativeNamesWithoutOriginDirective) {
+  ExpectSame("example.net. 100 IN SOA a b 1 2 3 4 5\nwww 100 IN A 192.0.2.1\n  100 IN AAAA ::1\n");
+}
+
+TEST(FastZoneReader, ErrorsNameSourceAndLine) {
+  auto z = ParseZoneFast("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nwww A 999.1.1.1\n", {}, "bad.zone");
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(z.status().message().rfind("bad.zone:4:", 0), 0u) << z.status().message();
+  auto p = ParseZoneFast("$ORIGIN x.\n@ SOA ( a b 1 2 3 4 5\nwww A 1.1.1.1\n", {}, "p.zone");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message().rfind("p.zone:2:", 0), 0u) << p.status().message();
+  auto q = ParseZoneFast("$ORIGIN x.\n@ SOA a b 1 2 3 4 5\n)\n", {}, "q.zone");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message().rfind("q.zone:3:", 0), 0u) << q.status().message();
+  auto o = ParseZoneFast("$ORIGIN x.\nfoo.y. A 1.2.3.4\n", {}, "o.zone");
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("outside the zone"), std::string::npos);
+  EXPECT_EQ(LoadZoneFast("/nonexistent/zone").status().kind(), ErrorKind::kIo);
+}
+
+// Truncated and corrupted input never crashes, and when both readers accept it they agree (on
+// text without quoted strings: ldns reads a string cut off by the end of input its own way).
+TEST(FastZoneReader, TruncationsNeverCrashAndAgreeWhenBothAccept) {
+  for (size_t cut = 1; cut < sizeof kZone; cut += 3) {
+    std::string t = std::string(kZone).substr(0, cut);
+    (void)ParseZoneFast(t, {}, "z");
+    t[cut / 2] = char(cut * 37);
+    (void)ParseZoneFast(t, {}, "z");
+  }
+  std::string text;
+  for (const auto& line : {std::string(kZone)}) {
+    size_t start = 0;
+    while (start < line.size()) {
+      size_t end = line.find('\n', start);
+      std::string l = line.substr(start, end - start);
+      if (l.find('"') == std::string::npos) text += l + "\n";
+      start = end + 1;
+    }
+  }
+  size_t both = 0, disagree = 0;
+  for (size_t cut = 1; cut < text.size(); cut += 7) {
+    std::string t = text.substr(0, cut);
+    auto slow = Zone::Parse(t, {}, "z");
+    auto fast = ParseZoneFast(t, {}, "z");
+    if (slow.ok() && fast.ok()) {
+      ++both;
+      ASSERT_EQ(slow->size(), fast->size()) << "cut at " << cut;
+      for (size_t i = 0; i < slow->size(); ++i) {
+        ASSERT_EQ(slow->records()[i], fast->records()[i])
+            << "cut at " << cut << ": ldns " << slow->records()[i].ToText() << " / fast " << fast->records()[i].ToText();
+      }
+    } else if (slow.ok() != fast.ok()) {
+      ++disagree;
+    }
+  }
+  EXPECT_GT(both, 10u);
+  // The readers may differ only on text ldns cannot read either way (e.g. an open parenthesis at
+  // the end of input): keep that rare.
+  EXPECT_LT(disagree, both / 4 + 3) << both << " agreed";
+}
+
+}  // namespace
+}  // namespace rollcage::dns

@@ -1,0 +1,261 @@
+#include "oracle/public_key.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+
+#include <openssl/err.h>
+
+#include <atomic>
+#include <cstdio>
+#include <unordered_map>
+
+#include "oracle/crypto.h"
+#include "oracle/internal/evp.h"
+
+namespace rollcage::oracle {
+namespace {
+
+bool IsRsa(uint8_t a) {
+  return a == alg::kRsaSha1 || a == alg::kRsaSha1Nsec3Sha1 || a == alg::kRsaSha256 ||
+         a == alg::kRsaSha512;
+}
+bool IsEcdsa(uint8_t a) { return a == alg::kEcdsaP256Sha256 || a == alg::kEcdsaP384Sha384; }
+bool IsEddsa(uint8_t a) { return a == alg::kEd25519 || a == alg::kEd448; }
+
+const EVP_MD* MdFor(uint8_t a) {
+  switch (a) {
+    case alg::kRsaSha1: case alg::kRsaSha1Nsec3Sha1: return internal::Md(internal::Hash::kSha1);
+    case alg::kRsaSha256: case alg::kEcdsaP256Sha256: return internal::Md(internal::Hash::kSha256);
+    case alg::kEcdsaP384Sha384: return internal::Md(internal::Hash::kSha384);
+    case alg::kRsaSha512: return internal::Md(internal::Hash::kSha512);
+    default: return nullptr;
+  }
+}
+
+struct CtxFree {
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+using CtxPtr = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
+
+Result<EVP_PKEY*> LoadRsa(std::string_view key, int* bits) {
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  size_t n = key.size();
+  if (n < 1) return BadInput("RSA public key is empty");
+  size_t elen = k[0], p = 1;
+  if (elen == 0) {
+    if (n < 3) return BadInput("RSA public key truncated in the exponent length");
+    elen = size_t(k[1]) << 8 | k[2];
+    p = 3;
+  }
+  if (elen == 0) return BadInput("RSA exponent length is zero");
+  if (p + elen >= n) return BadInput("RSA public key truncated: no modulus after the exponent");
+  if (elen > 16) return BadInput("RSA exponent longer than 128 bits");
+  const unsigned char* mod = k + p + elen;
+  size_t mlen = n - p - elen;
+  BIGNUM* e = BN_bin2bn(k + p, int(elen), nullptr);
+  BIGNUM* m = BN_bin2bn(mod, int(mlen), nullptr);
+  int mbits = BN_num_bits(m);
+  Result<EVP_PKEY*> out = BadInput("RSA public key rejected by OpenSSL");
+  if (mbits < 512 || mbits > 4096) {
+    out = BadInput("RSA modulus of " + std::to_string(mbits) + " bits is outside 512..4096 (RFC 3110, RFC 5702 §2)");
+  } else if (BN_is_zero(e) || !BN_is_odd(m)) {
+    out = BadInput("RSA exponent is zero or modulus is even");
+  } else {
+    OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, m);
+    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e);
+    OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+    CtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+    EVP_PKEY* pkey = nullptr;
+    if (params && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+        EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1 && pkey) {
+      *bits = mbits;
+      out = pkey;
+    }
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+  }
+  BN_free(e);
+  BN_free(m);
+  return out;
+}
+
+Result<EVP_PKEY*> LoadEc(uint8_t a, std::string_view key) {
+  size_t want = a == alg::kEcdsaP256Sha256 ? 64 : 96;
+  if (key.size() != want) {
+    return BadInput(AlgorithmName(a) + " public key must be " + std::to_string(want) + " octets, got " +
+                    std::to_string(key.size()) + " (RFC 6605 §4)");
+  }
+  std::string point(1, '\x04');
+  point += key;
+  char group[16];
+  std::snprintf(group, sizeof group, "%s", a == alg::kEcdsaP256Sha256 ? "prime256v1" : "secp384r1");
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+      OSSL_PARAM_construct_end()};
+  CtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* pkey = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 || !pkey) {
+    return BadInput(AlgorithmName(a) + " public key is not a point on the curve");
+  }
+  return pkey;
+}
+
+Result<EVP_PKEY*> LoadEd(uint8_t a, std::string_view key) {
+  size_t want = a == alg::kEd25519 ? 32 : 57;
+  if (key.size() != want) {
+    return BadInput(AlgorithmName(a) + " public key must be " + std::to_string(want) + " octets, got " +
+                    std::to_string(key.size()) + " (RFC 8080 §3)");
+  }
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key_ex(nullptr, a == alg::kEd25519 ? "ED25519" : "ED448",
+                                                  nullptr, reinterpret_cast<const unsigned char*>(key.data()),
+                                                  key.size());
+  if (!pkey) return BadInput(AlgorithmName(a) + " public key rejected by OpenSSL");
+  return pkey;
+}
+
+// Appends a DER INTEGER holding the unsigned big-endian value v.
+void AppendDerInteger(std::string& out, std::string_view v) {
+  size_t i = 0;
+  while (i + 1 < v.size() && v[i] == 0) ++i;
+  std::string_view s = v.substr(i);
+  bool pad = !s.empty() && (static_cast<unsigned char>(s[0]) & 0x80);
+  size_t len = s.size() + (pad ? 1 : 0);
+  out.push_back(0x02);
+  out.push_back(char(len));  // ≤ 67 for P-384: short form suffices
+  if (pad) out.push_back(0);
+  out.append(s);
+}
+
+// Per-thread verify contexts, one per key: OpenSSL 3 fetches the signature implementation on every
+// EVP_PKEY_verify_init, which costs more than half a P-256 verification; an initialised context can
+// verify any number of digests. Bounded: cleared when it grows past kMaxContexts keys.
+struct ThreadContexts {
+  static constexpr size_t kMaxContexts = 64;
+  std::unordered_map<uint64_t, EVP_PKEY_CTX*> map;
+  ~ThreadContexts() { Clear(); }
+  void Clear() {
+    for (auto& [k, c] : map) EVP_PKEY_CTX_free(c);
+    map.clear();
+  }
+};
+thread_local ThreadContexts tl_contexts;
+
+std::atomic<uint64_t> next_serial{1};
+
+}  // namespace
+
+std::string EcdsaRawToDer(std::string_view raw) {
+  if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 200) return {};
+  size_t h = raw.size() / 2;
+  std::string body;
+  AppendDerInteger(body, raw.substr(0, h));
+  AppendDerInteger(body, raw.substr(h));
+  std::string out;
+  out.push_back(0x30);
+  out.push_back(char(body.size()));
+  return out + body;
+}
+
+Result<std::shared_ptr<const PublicKey>> PublicKey::Parse(uint8_t a, std::string_view key) {
+  if (!AlgorithmSupported(a)) {
+    return Status(ErrorKind::kEnvironment, "unsupported algorithm " + AlgorithmName(a));
+  }
+  Result<EVP_PKEY*> pkey = BadInput("");
+  int bits = 0;
+  size_t sig_size = 0;
+  if (IsRsa(a)) {
+    pkey = LoadRsa(key, &bits);
+    sig_size = size_t(bits + 7) / 8;
+  } else if (IsEcdsa(a)) {
+    pkey = LoadEc(a, key);
+    bits = a == alg::kEcdsaP256Sha256 ? 256 : 384;
+    sig_size = a == alg::kEcdsaP256Sha256 ? 64 : 96;
+  } else {
+    pkey = LoadEd(a, key);
+    bits = a == alg::kEd25519 ? 256 : 456;
+    sig_size = a == alg::kEd25519 ? 64 : 114;
+  }
+  if (!pkey.ok()) return pkey.status();
+  return std::shared_ptr<const PublicKey>(new PublicKey(a, *pkey, bits, sig_size));
+}
+
+PublicKey::PublicKey(uint8_t algorithm, EVP_PKEY* pkey, int bits, size_t sig_size)
+    : algorithm_(algorithm), serial_(next_serial.fetch_add(1)), pkey_(pkey), bits_(bits), sig_size_(sig_size) {}
+
+PublicKey::~PublicKey() { EVP_PKEY_free(pkey_); }
+
+std::string PublicKey::Digest(uint8_t a, std::string_view data) {
+  const EVP_MD* md = MdFor(a);
+  if (!md) return {};
+  return internal::Digest(md, data, {});
+}
+
+PublicKey::Outcome PublicKey::Verify(std::string_view data, std::string_view signature) const {
+  if (IsEddsa(algorithm_)) {
+    if (signature.size() != sig_size_) return Outcome::kMalformedSignature;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    int rc = EVP_DigestVerifyInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pkey_, nullptr);
+    if (rc == 1) {
+      rc = EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    }
+    EVP_MD_CTX_free(ctx);
+    return rc == 1 ? Outcome::kValid : Outcome::kInvalid;
+  }
+  return VerifyDigest(Digest(algorithm_, data), signature);
+}
+
+PublicKey::Outcome PublicKey::VerifyDigest(std::string_view digest, std::string_view signature) const {
+  if (IsEddsa(algorithm_)) return Outcome::kInvalid;
+  std::string sig;
+  if (IsEcdsa(algorithm_)) {
+    if (signature.size() != sig_size_) return Outcome::kMalformedSignature;
+    sig = EcdsaRawToDer(signature);
+  } else {
+    // RSA: the signature is an integer below the modulus; accept leading zero octets stripped.
+    if (signature.empty() || signature.size() > sig_size_) return Outcome::kMalformedSignature;
+    sig.assign(sig_size_ - signature.size(), '\0');
+    sig += signature;
+  }
+  EVP_PKEY_CTX* ctx = nullptr;
+  auto it = tl_contexts.map.find(serial_);
+  if (it != tl_contexts.map.end()) {
+    ctx = it->second;
+  } else {
+    CtxPtr fresh(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+    if (!fresh || EVP_PKEY_verify_init(fresh.get()) != 1) return Outcome::kInvalid;
+    if (IsRsa(algorithm_) && EVP_PKEY_CTX_set_rsa_padding(fresh.get(), RSA_PKCS1_PADDING) != 1) {
+      return Outcome::kInvalid;
+    }
+    if (EVP_PKEY_CTX_set_signature_md(fresh.get(), MdFor(algorithm_)) != 1) return Outcome::kInvalid;
+    if (tl_contexts.map.size() >= ThreadContexts::kMaxContexts) tl_contexts.Clear();
+    ctx = fresh.release();
+    tl_contexts.map.emplace(serial_, ctx);
+  }
+  int rc = EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                           reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+  if (rc != 1) ERR_clear_error();
+  return rc == 1 ? Outcome::kValid : Outcome::kInvalid;
+}
+
+bool PublicKey::RsaSignatureDecodes(std::string_view signature) const {
+  if (!IsRsa(algorithm_) || signature.empty() || signature.size() > sig_size_) return false;
+  std::string sig(sig_size_ - signature.size(), '\0');
+  sig += signature;
+  CtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+  if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) != 1) return false;
+  if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) return false;
+  if (EVP_PKEY_CTX_set_signature_md(ctx.get(), MdFor(algorithm_)) != 1) return false;
+  unsigned char out[1024];
+  size_t outlen = sizeof out;
+  return EVP_PKEY_verify_recover(ctx.get(), out, &outlen,
+                                 reinterpret_cast<const unsigned char*>(sig.data()), sig.size()) == 1;
+}
+
+}  // namespace rollcage::oracle

@@ -1,0 +1,182 @@
+#include "oracle/signed_data.h"
+
+#include <algorithm>
+
+#include "base/encoding.h"
+
+namespace rollcage::oracle {
+namespace {
+
+const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+
+// Lowercases the uncompressed name starting at s[*pos] in place and moves *pos past it. Stops at
+// the end of s or at a malformed length octet (leaving the rest untouched); returns false then.
+bool LowerNameAt(std::string& s, size_t* pos) {
+  size_t p = *pos;
+  while (p < s.size()) {
+    unsigned len = static_cast<unsigned char>(s[p]);
+    if (len == 0) {
+      *pos = p + 1;
+      return true;
+    }
+    if (len > 63 || p + 1 + len > s.size()) return false;
+    for (unsigned k = 1; k <= len; ++k) s[p + k] = Lower(s[p + k]);
+    p += 1 + len;
+  }
+  return false;
+}
+
+// Skips a <character-string> (RFC 1035 §3.3) at s[*pos].
+bool SkipCharString(const std::string& s, size_t* pos) {
+  if (*pos >= s.size()) return false;
+  size_t len = static_cast<unsigned char>(s[*pos]);
+  if (*pos + 1 + len > s.size()) return false;
+  *pos += 1 + len;
+  return true;
+}
+
+bool HasEmbeddedNames(uint16_t type) {
+  switch (type) {
+    case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 12: case 14: case 15: case 17:
+    case 18: case 21: case 24: case 26: case 30: case 33: case 35: case 36: case 38: case 39: case 46:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Result<RrsigView> RrsigView::Parse(std::string_view rdata) {
+  if (rdata.size() < 19) return BadInput("RRSIG RDATA shorter than 19 octets");
+  const auto* u = U(rdata);
+  RrsigView v;
+  v.type_covered = ReadU16(u);
+  v.algorithm = u[2];
+  v.labels = u[3];
+  v.original_ttl = ReadU32(u + 4);
+  v.expiration = ReadU32(u + 8);
+  v.inception = ReadU32(u + 12);
+  v.key_tag = ReadU16(u + 16);
+  size_t p = 18;
+  while (true) {
+    if (p >= rdata.size()) return BadInput("RRSIG signer name truncated");
+    unsigned len = u[p];
+    if (len > 63) return BadInput("RRSIG signer name has a compressed or invalid label");
+    ++p;
+    if (len == 0) break;
+    p += len;
+    if (p - 18 > 255) return BadInput("RRSIG signer name longer than 255 octets");
+  }
+  if (p > rdata.size()) return BadInput("RRSIG signer name truncated");
+  v.signer_wire = rdata.substr(18, p - 18);
+  v.signature = rdata.substr(p);
+  v.without_signature = rdata.substr(0, p);
+  return v;
+}
+
+std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
+  std::string out(rdata);
+  size_t p = 0;
+  auto names = [&](size_t prefix, int n) {
+    p = prefix;
+    for (int i = 0; i < n; ++i) {
+      if (!LowerNameAt(out, &p)) return;
+    }
+  };
+  switch (type) {
+    case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39:  // NS MD MF CNAME MB MG MR PTR DNAME
+    case 30:                                                                    // NXT (name first)
+      names(0, 1);
+      break;
+    case 6: case 14: case 17:  // SOA MINFO RP
+      names(0, 2);
+      break;
+    case 15: case 18: case 21: case 36:  // MX AFSDB RT KX
+      names(2, 1);
+      break;
+    case 26:  // PX
+      names(2, 2);
+      break;
+    case 33:  // SRV
+      names(6, 1);
+      break;
+    case 24: case 46:  // SIG RRSIG
+      names(18, 1);
+      break;
+    case 35: {  // NAPTR: order, preference, flags, services, regexp, replacement
+      p = 4;
+      if (SkipCharString(out, &p) && SkipCharString(out, &p) && SkipCharString(out, &p)) {
+        LowerNameAt(out, &p);
+      }
+      break;
+    }
+    case 38: {  // A6: prefix length, address suffix, prefix name (when prefix length > 0)
+      if (out.empty()) break;
+      unsigned plen = static_cast<unsigned char>(out[0]);
+      if (plen == 0 || plen > 128) break;
+      p = 1 + (128 - plen + 7) / 8;
+      LowerNameAt(out, &p);
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+int RrsigLabelCount(const dns::Name& name) {
+  int n = name.LabelCount();
+  return name.IsWildcard() ? n - 1 : n;
+}
+
+Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner, uint16_t type,
+                                    uint16_t rrclass, const std::vector<std::string_view>& rdatas) {
+  int fqdn_labels = owner.LabelCount();
+  if (sig.labels > fqdn_labels) {
+    return BadInput("RRSIG Labels " + std::to_string(sig.labels) + " exceeds the owner's " +
+                    std::to_string(fqdn_labels) + " labels");
+  }
+  std::string name;
+  if (sig.labels < fqdn_labels) {
+    name = "\x01*" + owner.Suffix(sig.labels).Lowercase().wire();
+  } else {
+    name = owner.Lowercase().wire();
+  }
+  // Canonical RDATA: copies only for types with embedded names; views otherwise.
+  std::vector<std::string> owned;
+  std::vector<std::string_view> canon;
+  canon.reserve(rdatas.size());
+  if (HasEmbeddedNames(type)) {
+    owned.reserve(rdatas.size());
+    for (auto r : rdatas) owned.push_back(CanonicalRdata(type, r));
+    canon.assign(owned.begin(), owned.end());
+  } else {
+    canon.assign(rdatas.begin(), rdatas.end());
+  }
+  if (canon.size() > 1) {
+    std::sort(canon.begin(), canon.end());
+    canon.erase(std::unique(canon.begin(), canon.end()), canon.end());
+  }
+
+  std::string out;
+  size_t total = sig.without_signature.size();
+  for (const auto& c : canon) total += name.size() + 10 + c.size();
+  out.reserve(total);
+  out.append(sig.without_signature.substr(0, 18));
+  for (char c : sig.signer_wire) out.push_back(Lower(c));
+  std::string header = name;
+  AppendU16(header, type);
+  AppendU16(header, rrclass);
+  AppendU32(header, sig.original_ttl);
+  for (std::string_view c : canon) {
+    out += header;
+    AppendU16(out, uint16_t(c.size()));
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace rollcage::oracle
