@@ -118,6 +118,7 @@ Result<uint16_t> TypeFromText(std::string_view text) {
 
 Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t default_ttl) {
   std::string line(text);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   // One record on one line. ldns 1.8.3's string tokenizer (ldns_bget_token) writes past its buffer
   // when a parenthesised record continues over many newlines; multi-line records go through
   // Zone::Parse, whose file tokenizer checks its limits and hands ldns single-line text.
