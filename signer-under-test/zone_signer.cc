@@ -224,7 +224,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
             if (const dns::RR* old = o.reuse->Find(*job.rrset, key->Identity())) {
               auto d = dns::RrsigData::Parse(old->rdata);
               if (d.ok() && ExpandRrsigTime(d->inception, now) <= now &&
-                  ExpandRrsigTime(d->expiration, now) - now > UnixTime(o.refresh)) {
+                  ExpandRrsigTime(d->expiration, now) - now > UnixTime(o.refresh) + UnixTime(o.refresh_batch)) {
                 sigs[i].push_back(*old);
                 reused_count.fetch_add(1, std::memory_order_relaxed);
                 continue;

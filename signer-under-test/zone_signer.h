@@ -74,6 +74,9 @@ struct SignOptions {
   // seconds after now (RFC 6781 §4.4.2 — refresh before expiry), re-sign the rest.
   const SignatureCache* reuse = nullptr;
   uint32_t refresh = 0;
+  // Refresh in batches: once any signature is due, every signature due within this window after it
+  // is renewed too, so spread expirations do not each cost a zone version.
+  uint32_t refresh_batch = 0;
   VerifySignatures verify = VerifySignatures::kAuto;
 };
 

@@ -426,14 +426,16 @@ Status KeyManager::StepCsk(UnixTime now) {
       s = *idx;
     }
     RC_RETURN_IF_ERROR(Crash("transition"));
-    state_.keys[s].published = now;
+    // Published and signing the DNSKEY RRset at once: every cached DNSKEY RRset that holds the new
+    // CSK is signed by it, so the DS may point at it once they all hold it (Ipub).
+    state_.keys[s].published = state_.keys[s].dnskey_active = now;
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
   }
   ManagedKey* s = &state_.keys[*succ];
   if (!s->published) {
     RC_RETURN_IF_ERROR(Crash("transition"));
-    s->published = now;
+    s->published = s->dnskey_active = now;
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
   }
@@ -442,7 +444,7 @@ Status KeyManager::StepCsk(UnixTime now) {
                       (policy_.csk_lifetime > 0 && now >= c->zone_active + policy_.csk_lifetime);
     if (!switch_due || now < s->published + policy_.Ipub()) return Status::Ok();
     RC_RETURN_IF_ERROR(Crash("transition"));
-    s->zone_active = s->dnskey_active = now;
+    s->zone_active = now;
     s->ds_submitted = now;
     c->zone_retired = now;  // keeps signing the DNSKEY RRset until the DS swap settled
     c->ds_withdrawn = now;

@@ -88,6 +88,18 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
   auto km = kasp::KeyManager::Open(rt->options_.policy, rt->factory_.get(), ko);
   if (!km.ok()) return km.status();
   rt->km_ = std::make_unique<kasp::KeyManager>(std::move(km).value());
+  // Keys the state knows but the pool lacks (an in-process store after a restart, a replaced
+  // HSM) are made again from their serial: the material is derived, so it is the same key.
+  for (const auto& k : rt->km_->keys()) {
+    if (k.Pending() || (k.removed && !k.SignsZone() && !k.SignsDnskey())) continue;
+    if (pool->Get(k.id).ok()) continue;
+    auto made = rt->factory_->Create(k.serial, k.role, k.algorithm,
+                                     k.collide ? std::optional<std::string>() : std::nullopt);
+    if (!made.ok()) return made.status().WithContext("restoring key " + std::to_string(k.serial));
+    if (made->id != k.id && !k.collide) {
+      return KeyError("key " + std::to_string(k.serial) + " (" + k.id + ") is missing from the key store and cannot be restored");
+    }
+  }
   std::string path = rt->options_.state_dir + "/runtime.json";
   if (auto text = ReadFile(path); text.ok()) {
     auto j = nlohmann::json::parse(*text, nullptr, false);
@@ -209,6 +221,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   so.threads = 1;
   so.reuse = &cache_;
   so.refresh = uint32_t(p.signature_refresh);
+  so.refresh_batch = uint32_t(p.signature_refresh / 2);  // renew what falls due in the next days too
   auto signed_zone = ZoneSigner(*pool_, so).Sign(input, keys, now);
   if (!signed_zone.ok()) {
     // Fail closed: keep serving the last good zone and say why.
