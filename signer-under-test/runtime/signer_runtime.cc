@@ -92,11 +92,10 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
   // HSM) are made again from their serial: the material is derived, so it is the same key.
   for (const auto& k : rt->km_->keys()) {
     if (k.Pending() || (k.removed && !k.SignsZone() && !k.SignsDnskey())) continue;
-    if (pool->Get(k.id).ok()) continue;
-    auto made = rt->factory_->Create(k.serial, k.role, k.algorithm,
-                                     k.collide ? std::optional<std::string>() : std::nullopt);
+    if (k.collide || pool->Get(k.id).ok()) continue;  // a colliding key's target is not recorded
+    auto made = rt->factory_->Create(k.serial, k.role, k.algorithm, std::nullopt);
     if (!made.ok()) return made.status().WithContext("restoring key " + std::to_string(k.serial));
-    if (made->id != k.id && !k.collide) {
+    if (made->id != k.id) {
       return KeyError("key " + std::to_string(k.serial) + " (" + k.id + ") is missing from the key store and cannot be restored");
     }
   }
