@@ -270,7 +270,10 @@ void CheckSignatures(Context& ctx, int* threads_used) {
       case NodeKind::kDelegation: auth = rs.type == dns::rrtype::kDS || rs.type == dns::rrtype::kNSEC; break;
       default: auth = false;
     }
-    if (rs.type == dns::rrtype::kDS && n.kind != NodeKind::kDelegation && n.kind != NodeKind::kOutOfZone) {
+    // Below a zone cut a DS is occluded data, never served (RFC 4035 §2.2): ignored, like any
+    // occluded data; signatures over it are reported as signatures on non-authoritative data.
+    if (rs.type == dns::rrtype::kDS && n.kind != NodeKind::kDelegation && n.kind != NodeKind::kOutOfZone &&
+        n.kind != NodeKind::kBelowCut) {
       ctx.Add(FindingClass::kDsNotAtDelegation, *n.name, rs.type,
               n.kind == NodeKind::kApex ? "a DS RRset at the zone apex belongs in the parent zone"
               : n.kind == NodeKind::kBelowCut ? "a DS RRset below a zone cut"

@@ -77,6 +77,8 @@ Result<std::vector<dns::RR>> BuildNsec3Chain(const ClassifiedZone& zone, const N
         include = true;
         break;
       case NodeKind::kDelegation:
+        include = !params.opt_out || (node.secure && !params.mutant_optout_secure);
+        break;
       case NodeKind::kEmptyNonTerminal:
         include = !params.opt_out || node.secure;
         break;
@@ -102,6 +104,10 @@ Result<std::vector<dns::RR>> BuildNsec3Chain(const ClassifiedZone& zone, const N
     n3.salt = params.salt;
     n3.next_hashed = entries[(i + 1) % entries.size()].hash;
     n3.types = BitmapTypes(*entries[i].node, true);
+    if (params.mutant_delegation_bitmap && entries[i].node->kind == NodeKind::kDelegation && !entries[i].node->secure) {
+      n3.types.insert(rt::kDS);  // planted bug: claims a DS (and its RRSIG) at an insecure delegation
+      n3.types.insert(rt::kRRSIG);
+    }
     auto owner = zone.origin.Prepend(Base32HexEncode(entries[i].hash));
     if (!owner.ok()) return owner.status().WithContext("NSEC3 owner name");
     out.push_back(dns::RR{*owner, rt::kNSEC3, dns::kClassIN, ttl, n3.Encode()});

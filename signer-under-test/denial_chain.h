@@ -20,6 +20,10 @@ struct Nsec3Params {
   uint16_t iterations = 0;
   std::string salt;      // raw octets, at most 255
   bool opt_out = false;  // RFC 5155 §6: insecure delegations (and ENTs above only those) get no NSEC3
+  // Planted bugs (signer-under-test/mutants): bitmap of insecure delegations lists DS and RRSIG;
+  // delegations with DS left out of the chain under opt-out.
+  bool mutant_delegation_bitmap = false;
+  bool mutant_optout_secure = false;
 };
 
 // The types a name's NSEC (nsec3 = false) or NSEC3 bitmap lists. Apex and authoritative names: their

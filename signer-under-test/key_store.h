@@ -21,6 +21,9 @@ struct KeySpec {
   Algorithm algorithm = Algorithm::kEcdsaP256Sha256;
   std::string label;
   int rsa_bits = 2048;  // RSASHA256 only
+  // Import only: store the key under this id instead of KeyIdFor(public key). Planted bugs use it
+  // to give different key pairs one identity (signer-under-test/mutants).
+  std::string id_override;
 };
 
 // The public half of a stored key. `id` addresses the key inside its store (the hex CKA_ID for

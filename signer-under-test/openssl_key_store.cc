@@ -434,6 +434,7 @@ Result<KeyInfo> OpenSslKeyStore::Generate(const KeySpec& spec) {
   }
   RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, options_.seed.has_value()));
   RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> key, KeyFromPkey(std::move(pkey), spec.label));
+  if (!spec.id_override.empty()) key->info.id = spec.id_override;
   std::unique_lock lock(mu_);
   auto [it, inserted] = keys_.emplace(key->info.id, key);
   return it->second->info;

@@ -552,6 +552,7 @@ Result<KeyInfo> Pkcs11KeyStore::Import(const KeySpec& spec, std::string_view pkc
                     AlgorithmName(spec.algorithm));
   }
   info.label = spec.label;
+  if (!spec.id_override.empty()) info.id = spec.id_override;
   if (auto existing = Get(info.id); existing.ok()) return *existing;
   RC_ASSIGN_OR_RETURN(internal::PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
   RC_ASSIGN_OR_RETURN(std::string id_bytes, IdBytes(info.id));

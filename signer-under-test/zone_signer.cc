@@ -161,7 +161,10 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   if (o.denial == Denial::kNsec) {
     denial = BuildNsecChain(classified, denial_ttl);
   } else {
-    RC_ASSIGN_OR_RETURN(denial, BuildNsec3Chain(classified, o.nsec3, denial_ttl));
+    Nsec3Params n3 = o.nsec3;
+    n3.mutant_delegation_bitmap = o.mutants.nsec3_delegation_bitmap;
+    n3.mutant_optout_secure = o.mutants.optout_after_ds;
+    RC_ASSIGN_OR_RETURN(denial, BuildNsec3Chain(classified, n3, denial_ttl));
   }
   std::vector<dns::RRset> denial_sets;
   denial_sets.reserve(denial.size());
@@ -185,17 +188,26 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
       case NodeKind::kDelegation:
         ++result.names;
         if (const auto* ds = node.Find(rt::kDS)) jobs.push_back({ds, &zsks});
+        if (o.mutants.sign_glue) {  // planted bug: the delegation NS RRset signed too
+          if (const auto* ns = node.Find(rt::kNS)) jobs.push_back({ns, &zsks});
+        }
         break;
       case NodeKind::kOccluded:
+        if (o.mutants.sign_glue) {  // planted bug: glue signed
+          for (const auto& set : node.rrsets) jobs.push_back({&set, &zsks});
+        }
+        break;
       case NodeKind::kEmptyNonTerminal:
         break;
     }
   }
   for (const auto& set : denial_sets) jobs.push_back({&set, &zsks});
 
-  UnixTime inception = now - UnixTime(o.inception_backdate);
+  UnixTime inception = o.mutants.no_inception_backdate ? now : now - UnixTime(o.inception_backdate);
   UnixTime expiration = now + UnixTime(o.validity);
   bool verify = o.verify == VerifySignatures::kAlways || (o.verify == VerifySignatures::kAuto && !store_.Trusted());
+  // Planted bugs that model signers that never checked their own signatures.
+  if (o.mutants.per_hsm_keypair || o.mutants.keygen_retry) verify = false;
   std::optional<SignatureVerifier> verifier;
   if (verify) {
     std::vector<KeyInfo> infos;
@@ -208,6 +220,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::atomic<size_t> reused_count{0};
+  std::atomic<size_t> failed_count{0};
   std::mutex error_mu;
   Status first_error;
   auto worker = [&]() {
@@ -223,8 +236,10 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
           if (o.reuse) {
             if (const dns::RR* old = o.reuse->Find(*job.rrset, key->Identity())) {
               auto d = dns::RrsigData::Parse(old->rdata);
+              UnixTime keep = UnixTime(o.refresh) + UnixTime(o.refresh_batch);
+              if (o.mutants.refresh_off_by_one) keep = -1;  // planted bug: kept until after it expired
               if (d.ok() && ExpandRrsigTime(d->inception, now) <= now &&
-                  ExpandRrsigTime(d->expiration, now) - now > UnixTime(o.refresh) + UnixTime(o.refresh_batch)) {
+                  ExpandRrsigTime(d->expiration, now) - now > keep) {
                 sigs[i].push_back(*old);
                 reused_count.fetch_add(1, std::memory_order_relaxed);
                 continue;
@@ -232,6 +247,10 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
             }
           }
           auto rr = signer.Sign(*job.rrset, *key, uint32_t(inception), uint32_t(expiration - jitter));
+          if (!rr.ok() && o.mutants.partial_zone) {  // planted bug: leave this RRset unsigned, go on
+            failed_count.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
           if (!rr.ok()) {
             std::lock_guard<std::mutex> lock(error_mu);
             if (first_error.ok()) {
@@ -257,12 +276,16 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   }
   if (failed) return first_error;  // fail closed: no partly signed zone
   result.reused = reused_count.load();
+  result.failed = failed_count.load();
   result.next_refresh = std::numeric_limits<UnixTime>::max();
   for (size_t i = 0; i < jobs.size(); ++i) {
-    for (size_t j = 0; j < sigs[i].size() && j < jobs[i].keys->size(); ++j) {
+    if (sigs[i].size() != jobs[i].keys->size()) continue;  // (partial-zone mutant) not cacheable
+    for (size_t j = 0; j < sigs[i].size(); ++j) {
       result.cache.Add(*jobs[i].rrset, (*jobs[i].keys)[j]->Identity(), sigs[i][j]);
       if (auto d = dns::RrsigData::Parse(sigs[i][j].rdata); d.ok()) {
-        result.next_refresh = std::min(result.next_refresh, ExpandRrsigTime(d->expiration, now) - UnixTime(o.refresh));
+        UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(d->expiration, now) + 1
+                                                    : ExpandRrsigTime(d->expiration, now) - UnixTime(o.refresh);
+        result.next_refresh = std::min(result.next_refresh, due);
       }
     }
   }
@@ -299,13 +322,14 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   return result;
 }
 
-std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) {
+std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
   std::vector<std::string> rdatas;
   rdatas.reserve(rrset.rdatas.size());
   for (const auto& rd : rrset.rdatas) rdatas.push_back(dns::RR{rrset.owner, rrset.type, rrset.rrclass, 0, rd}.CanonicalRdata());
   std::sort(rdatas.begin(), rdatas.end());
   std::string k = rrset.owner.Lowercase().wire();
-  k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" + std::to_string(rrset.ttl) + "|";
+  k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" +
+       std::to_string(ignore_ttl_ ? 0 : rrset.ttl) + "|";
   for (const auto& rd : rdatas) k += std::to_string(rd.size()) + ":" + rd;
   k += "|" + key_identity;
   return k;

@@ -25,6 +25,7 @@
 #include "dns/zone.h"
 #include "signer-under-test/denial_chain.h"
 #include "signer-under-test/key_store.h"
+#include "signer-under-test/mutants/mutants.h"
 #include "signer-under-test/zone_key.h"
 
 namespace rollcage::signer {
@@ -48,9 +49,13 @@ class SignatureCache {
   const dns::RR* Find(const dns::RRset& rrset, const std::string& key_identity) const;
   size_t size() const { return map_.size(); }
   void clear() { map_.clear(); }
+  // Planted bug (stale-original-ttl): ignore the TTL when matching, so a TTL change reuses the old
+  // signature and its stale original TTL.
+  void set_ignore_ttl(bool ignore) { ignore_ttl_ = ignore; }
 
  private:
-  static std::string Key(const dns::RRset& rrset, const std::string& key_identity);
+  bool ignore_ttl_ = false;
+  std::string Key(const dns::RRset& rrset, const std::string& key_identity) const;
   std::unordered_map<std::string, dns::RR> map_;
 };
 
@@ -77,6 +82,7 @@ struct SignOptions {
   // Refresh in batches: once any signature is due, every signature due within this window after it
   // is renewed too, so spread expirations do not each cost a zone version.
   uint32_t refresh_batch = 0;
+  mutants::Switches mutants;  // planted bugs (off by default)
   VerifySignatures verify = VerifySignatures::kAuto;
 };
 
@@ -90,6 +96,7 @@ struct SignResult {
   UnixTime inception = 0;
   UnixTime expiration = 0;    // the latest expiration (jitter only lowers it)
   size_t reused = 0;          // signatures taken from SignOptions::reuse
+  size_t failed = 0;          // signatures that could not be made (only with the partial-zone mutant)
   SignatureCache cache;       // every signature of this zone, for the next incremental signing
   UnixTime next_refresh = 0;  // the earliest time a signature of this zone is due for refresh
 };

@@ -287,6 +287,12 @@ Status KeyManager::StepZsk(UnixTime now) {
     c = &state_.keys[*cur];
     RC_RETURN_IF_ERROR(Crash("transition"));
     state_.keys[s].published = now;  // pre-publication (RFC 7583 §3.2.1)
+    if (options_.mutants.zsk_early_use) {
+      // Planted bug: no pre-publication — the new ZSK signs from the moment it is published.
+      state_.keys[s].zone_active = now;
+      c->zone_retired = now;
+      state_.zsk_requested = false;
+    }
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
   }
@@ -303,6 +309,7 @@ Status KeyManager::StepZsk(UnixTime now) {
     RC_RETURN_IF_ERROR(Crash("transition"));
     s->zone_active = now;
     c->zone_retired = now;
+    if (options_.mutants.zsk_early_removal) c->removed = now;  // planted bug: no Iret
     state_.zsk_requested = false;
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
@@ -366,7 +373,10 @@ Status KeyManager::StepKsk(UnixTime now) {
       RC_RETURN_IF_ERROR(Save());
       return Crash("after-transition");
     }
-    if (s->ds_seen && now >= s->ds_seen + policy_.DsSettle()) {
+    bool settled = s->ds_seen && now >= s->ds_seen + policy_.DsSettle();
+    // Planted bug: trust the registrar to act within the parent's propagation delay; never look.
+    if (options_.mutants.ksk_early_removal) settled = now >= s->ds_submitted + policy_.parent_propagation_delay;
+    if (settled) {
       RC_RETURN_IF_ERROR(Crash("transition"));
       c->dnskey_retired = now;
       c->removed = now;

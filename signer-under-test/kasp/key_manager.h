@@ -20,6 +20,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "signer-under-test/kasp/policy.h"
+#include "signer-under-test/mutants/mutants.h"
 
 namespace rollcage::signer::kasp {
 
@@ -69,6 +70,7 @@ struct KeyManagerOptions {
   // Crash points: asked at each named point; returning true makes Step stop there with a
   // kInternal status "crash at POINT", as if the process died (what was persisted stays).
   std::function<bool(const std::string& point)> crash_at;
+  mutants::Switches mutants;  // planted bugs (off by default)
 };
 
 class KeyManager {

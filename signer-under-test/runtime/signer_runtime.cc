@@ -40,7 +40,8 @@ bool IsCrash(const Status& s) { return !s.ok() && s.message().rfind("crash at ",
 // makes the same key — imported into every HSM of the pool.
 class SignerRuntime::Factory : public kasp::KeyFactory {
  public:
-  Factory(const RuntimeOptions& o, KeyPool* pool) : o_(o), pool_(pool) {}
+  Factory(const RuntimeOptions& o, KeyPool* pool)
+      : o_(o), pool_(pool), mutants_(mutants::Switches::From(o.mutants)) {}
 
   Result<Made> Create(int serial, kasp::Role role, uint8_t algorithm,
                       const std::optional<std::string>& collide_with) override {
@@ -60,8 +61,33 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
     } else {
       RC_ASSIGN_OR_RETURN(pkcs8, DeriveKeyPkcs8(o_.seed, spec));
     }
-    RC_ASSIGN_OR_RETURN(KeyInfo info, pool_->Import(spec, pkcs8));
-    return Made{info.id, info.public_key};
+    if (mutants_.per_hsm_keypair && pool_->size() > 1) {
+      // Planted bug (.DE): a separate key pair per HSM under one identity (same id and label); the
+      // first HSM's public key is the one recorded and published.
+      RC_ASSIGN_OR_RETURN(KeyInfo first, pool_->ImportInto(0, spec, pkcs8));
+      for (size_t h = 1; h < pool_->size(); ++h) {
+        KeySpec other = spec;
+        other.label = spec.label + "/hsm" + std::to_string(h + 1);
+        RC_ASSIGN_OR_RETURN(std::string own, DeriveKeyPkcs8(o_.seed, other));
+        other.label = spec.label;
+        other.id_override = first.id;
+        RC_RETURN_IF_ERROR(pool_->ImportInto(h, other, own).status());
+      }
+      return Made{first.id, first.public_key};
+    }
+    auto info = pool_->Import(spec, pkcs8);
+    if (!info.ok() && mutants_.keygen_retry) {
+      // Planted bug: the failure was reported, so try again with fresh material — but the first
+      // public key is what gets recorded (and published), while signing uses the second.
+      RC_ASSIGN_OR_RETURN(KeyInfo first, PublicKeyOfPkcs8(pkcs8));
+      KeySpec retry = spec;
+      retry.label = spec.label + " retry";
+      RC_ASSIGN_OR_RETURN(std::string again, DeriveKeyPkcs8(o_.seed, retry));
+      RC_ASSIGN_OR_RETURN(KeyInfo second, pool_->Import(retry, again));
+      return Made{second.id, first.public_key};
+    }
+    if (!info.ok()) return info.status();
+    return Made{info->id, info->public_key};
   }
 
   std::string DsRdata(uint8_t algorithm, uint16_t flags, const std::string& public_key) override {
@@ -72,6 +98,7 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
  private:
   const RuntimeOptions& o_;
   KeyPool* pool_;
+  mutants::Switches mutants_;
 };
 
 SignerRuntime::SignerRuntime(RuntimeOptions o, KeyPool* pool) : options_(std::move(o)), pool_(pool) {}
@@ -83,8 +110,11 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
   std::unique_ptr<SignerRuntime> rt(new SignerRuntime(std::move(options), pool));
   rt->factory_ = std::make_unique<Factory>(rt->options_, pool);
   kasp::KeyManagerOptions ko;
-  ko.state_path = rt->options_.state_dir + "/kasp.json";
+  rt->mutants_ = mutants::Switches::From(rt->options_.mutants);
+  // Planted bug (state-lost-on-crash): key state only in memory.
+  ko.state_path = rt->mutants_.state_lost_on_crash ? "" : rt->options_.state_dir + "/kasp.json";
   ko.crash_at = rt->options_.crash_at;
+  ko.mutants = rt->mutants_;
   auto km = kasp::KeyManager::Open(rt->options_.policy, rt->factory_.get(), ko);
   if (!km.ok()) return km.status();
   rt->km_ = std::make_unique<kasp::KeyManager>(std::move(km).value());
@@ -100,7 +130,8 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
     }
   }
   std::string path = rt->options_.state_dir + "/runtime.json";
-  if (auto text = ReadFile(path); text.ok()) {
+  if (auto text = rt->mutants_.state_lost_on_crash ? Result<std::string>(IoError("in memory only")) : ReadFile(path);
+      text.ok()) {
     auto j = nlohmann::json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("serial") || !j["serial"].is_number_unsigned()) {
       return BadInput(path + ": corrupt signer state");
@@ -131,6 +162,23 @@ std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
     z.signs_zone = zone;
     z.signs_dnskey = dnskey;
     out.push_back(std::move(z));
+  }
+  if (mutants_.sign_by_tag) {
+    // Planted bug: the private key is found by key tag (and algorithm) alone — the first key in the
+    // store with that tag, whichever it is.
+    auto stored = pool_->List();
+    if (stored.ok()) {
+      for (auto& z : out) {
+        for (const auto& k : *stored) {
+          ZoneKey probe = z;
+          probe.key = k;
+          if (k.algorithm == z.key.algorithm && probe.Tag() == z.Tag()) {
+            z.key.id = k.id;
+            break;
+          }
+        }
+      }
+    }
   }
   return out;
 }
@@ -219,6 +267,8 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   so.dnskey_ttl = p.dnskey_ttl;
   so.threads = 1;
   so.reuse = &cache_;
+  so.mutants = mutants_;
+  cache_.set_ignore_ttl(mutants_.stale_original_ttl);
   so.refresh = uint32_t(p.signature_refresh);
   so.refresh_batch = uint32_t(p.signature_refresh / 2);  // renew what falls due in the next days too
   auto signed_zone = ZoneSigner(*pool_, so).Sign(input, keys, now);
@@ -228,6 +278,37 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
     out.refusal = signed_zone.status().message();
     out.next_wakeup = now + options_.retry_after_failure;
     return out;
+  }
+  if (signed_zone->failed > 0) {
+    out.notes.push_back(std::to_string(signed_zone->failed) + " signature(s) failed; published anyway (partial-zone)");
+  }
+  if (mutants_.nsec3_stale_after_delete) {
+    // Planted bug: after a deletion the old NSEC3 chain (and its signatures) stays.
+    size_t names_now = unsigned_zone.size();
+    if (last_nsec3_ && names_now < last_unsigned_size_) {
+      auto& recs = signed_zone->zone.mutable_records();
+      recs.erase(std::remove_if(recs.begin(), recs.end(),
+                                [](const dns::RR& rr) {
+                                  if (rr.type == dns::rrtype::kNSEC3) return true;
+                                  if (rr.type != dns::rrtype::kRRSIG) return false;
+                                  auto d = dns::RrsigData::Parse(rr.rdata);
+                                  return d.ok() && d->type_covered == dns::rrtype::kNSEC3;
+                                }),
+                 recs.end());
+      for (const auto& rr : *last_nsec3_) recs.push_back(rr);
+      signed_zone->zone.SortCanonical();
+    } else {
+      last_nsec3_.emplace();
+      for (const auto& rr : signed_zone->zone.records()) {
+        bool keep = rr.type == dns::rrtype::kNSEC3;
+        if (rr.type == dns::rrtype::kRRSIG) {
+          auto d = dns::RrsigData::Parse(rr.rdata);
+          keep = d.ok() && d->type_covered == dns::rrtype::kNSEC3;
+        }
+        if (keep) last_nsec3_->push_back(rr);
+      }
+    }
+    last_unsigned_size_ = names_now;
   }
   if (options_.crash_at && options_.crash_at("sign")) {
     out.crashed = true;

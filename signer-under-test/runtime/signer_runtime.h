@@ -21,6 +21,7 @@
 #include "dns/zone.h"
 #include "signer-under-test/kasp/key_manager.h"
 #include "signer-under-test/kasp/policy.h"
+#include "signer-under-test/mutants/mutants.h"
 #include "signer-under-test/runtime/key_pool.h"
 #include "signer-under-test/zone_signer.h"
 
@@ -84,6 +85,10 @@ class SignerRuntime {
   bool ds_requested_ = false;
   // Persisted.
   uint32_t serial_ = 0;
+  mutants::Switches mutants_;
+  // For the nsec3-stale-after-delete mutant.
+  std::optional<std::vector<dns::RR>> last_nsec3_;
+  size_t last_unsigned_size_ = 0;
 };
 
 }  // namespace rollcage::signer

@@ -1,0 +1,131 @@
+#include "properties/hunt.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include "harness/adapters/reference_adapter.h"
+#include "harness/oracle_judge.h"
+#include "signer-under-test/mutants/mutants.h"
+
+namespace rollcage::properties {
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+Result<harness::RunResult> RunScenario(const harness::Scenario& s, const std::string& work_dir,
+                                       const harness::ExecutorOptions& options) {
+  std::error_code ec;
+  std::filesystem::remove_all(work_dir, ec);
+  auto adapter = harness::ReferenceAdapter::Create(s, {.state_dir = work_dir + "/signer-state"});
+  if (!adapter.ok()) return adapter.status();
+  harness::OracleJudge judge;
+  harness::Executor ex(adapter->get(), &judge, options);
+  auto r = ex.Run(s);
+  adapter->reset();
+  std::filesystem::remove_all(work_dir, ec);
+  return r;
+}
+
+Status FillBounds(ScenarioTemplate* t) {
+  harness::Scenario probe;
+  probe.algorithm = t->algorithm;
+  probe.denial = t->denial;
+  probe.policy = t->policy;
+  auto p = harness::PolicyFor(probe);
+  if (!p.ok()) return p.status();
+  t->max_ahead = p->inception_offset / 2;
+  t->max_publish_delay = p->propagation_delay;
+  return Status::Ok();
+}
+
+ScenarioTemplate TemplateForMutant(const std::string& name) {
+  ScenarioTemplate t;
+  if (const auto* m = signer::mutants::Find(name)) {
+    t.hsms = m->hsms;
+    t.denial = m->denial;
+    t.policy = m->policy;
+    t.mutant = m->name;
+  }
+  return t;
+}
+
+Result<HuntResult> Hunt(const HuntConfig& c) {
+  HuntResult out;
+  ScenarioTemplate t = c.scenario;
+  RC_RETURN_IF_ERROR(FillBounds(&t));
+  std::string work = c.work_dir;
+  if (work.empty()) {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    work = std::string(tmp && *tmp ? tmp : "/tmp") + "/rollcage-hunt-" + std::to_string(getpid());
+  }
+  const double start = Now();
+  int failures = 0;
+  std::optional<harness::Scenario> last_failing;
+  Status infra;  // the run itself could not happen (not a finding)
+  harness::ExecutorOptions eo;
+  eo.stop_at_first_finding = true;
+  auto property = [&] {
+    harness::Scenario s = *GenHuntScenario(t);
+    s.seed = *rc::gen::inRange<uint64_t>(1, 1000000);
+    auto r = RunScenario(s, work + "/run", eo);
+    ++out.scenarios;
+    if (c.progress) c.progress(out.scenarios, Now() - start, failures);
+    if (!r.ok()) {
+      if (infra.ok()) infra = r.status();
+      return;  // not the signer's fault: do not shrink toward it
+    }
+    if (r->Failed()) {
+      if (out.first_failure_s < 0) out.first_failure_s = Now() - start;
+      ++failures;
+      last_failing = s;
+    }
+    RC_ASSERT(!r->Failed());
+  };
+  uint64_t batch_seed = Mix(c.seed);
+  while (Now() - start < c.budget_s) {
+    rc::detail::TestParams params;
+    params.seed = batch_seed;
+    params.maxSuccess = c.batch;
+    params.maxSize = c.max_size;
+    params.disableShrinking = !c.shrink;
+    rc::detail::TestMetadata meta;
+    auto result = rc::detail::checkProperty(rc::detail::toProperty(property), meta, params);
+    if (!infra.ok()) return infra;
+    rc::detail::FailureResult failure;
+    if (result.match(failure)) {
+      out.found = true;
+      out.failing_seed = batch_seed;
+      break;
+    }
+    batch_seed = Mix(batch_seed);
+  }
+  out.elapsed_s = Now() - start;
+  if (out.found && last_failing) {
+    // RapidCheck's last failing call during shrinking is the minimal counterexample.
+    out.counterexample = *last_failing;
+    harness::ExecutorOptions full;  // judge everything for the report
+    auto r = RunScenario(out.counterexample, work + "/replay", full);
+    if (!r.ok()) return r.status();
+    out.replay = std::move(r).value();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(work, ec);
+  return out;
+}
+
+}  // namespace rollcage::properties
