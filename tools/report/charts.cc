@@ -119,7 +119,7 @@ LineChart FindingsOverTimeChart(const Report& r) {
   LineChart c;
   c.id = "chart-findings-over-time";
   c.title = "Unexplained findings over time (cumulative, counted runs)";
-  c.x_label = "run end (UTC)";
+  c.x_label = "run start and end (UTC)";
   c.y_label = "findings";
   c.x_format = AxisFormat::kDate;
   c.step = true;
@@ -129,7 +129,9 @@ LineChart FindingsOverTimeChart(const Report& r) {
     if (it == r.by_kind.end()) continue;
     ChartSeries s{kind, {}};
     double total = 0;
+    // Each run contributes its start (the total before it) and its end (the total after it).
     for (int i : it->second) {
+      s.points.push_back({double(r.runs[i].started), total});
       for (const auto& f : r.findings) total += f.run == i && !f.planted;
       s.points.push_back({double(r.runs[i].finished), total});
     }

@@ -192,6 +192,7 @@ std::vector<JunitSuite> JunitSuites(const Report& r) {
         AddFindings(c, fs);
         if (kind != "demo") {
           for (int i : idx) {
+            if (RunHasPlantedBug(r.runs[i])) continue;
             for (const auto& t : r.runs[i].targets) {
               if (t.name == name && t.crashes > 0 && !c.failed) {
                 c.failed = true;
@@ -216,7 +217,7 @@ std::vector<JunitSuite> JunitSuites(const Report& r) {
         int errors = 0, crashes = 0;
         for (const auto& f : r.findings) errors += f.run == i && !f.planted && f.finding.severity == "error";
         for (const auto& t : x.targets) crashes += t.crashes;
-        bool unexplained_fail = x.verdict == "fail" && errors == 0 && crashes == 0;
+        bool unexplained_fail = x.verdict == "fail" && errors == 0 && crashes == 0 && !RunHasPlantedBug(x);
         bool completed = x.verdict == "pass" || x.verdict == "fail";
         if (has_targets && fs.empty() && completed && !unexplained_fail) continue;
         JunitCase c{cls, "run " + FormatTimeIso(x.started) + " seed " + std::to_string(x.seed), RunSeconds(x)};

@@ -108,6 +108,14 @@ bool FindingIsPlanted(const RunRecord& r, const std::set<std::string>& planted, 
   return false;
 }
 
+}  // namespace
+
+bool RunHasPlantedBug(const RunRecord& r) {
+  return r.kind == "mutants" || r.kind == "demo" || !PlantedNames(r).empty();
+}
+
+namespace {
+
 bool DidWork(const RunRecord& r) {
   if (r.scenarios > 0 || r.executions > 0 || r.events > 0) return true;
   for (const auto& t : r.targets) {
@@ -257,7 +265,7 @@ Report BuildReport(std::vector<RunRecord> runs, std::vector<std::string> skipped
       r.fail_reasons.push_back(RunLabel(x) + ": " + std::to_string(errors) + " error finding" + (errors > 1 ? "s" : "") +
                                " not explained by a planted bug (" + cls + ")");
     }
-    if (x.kind != "mutants" && x.kind != "demo") {
+    if (!RunHasPlantedBug(x)) {
       if (x.verdict == "fail" && !errors) {
         r.fail_reasons.push_back(RunLabel(x) + " says it failed: " + (x.summary.empty() ? "(no summary)" : x.summary));
       }

@@ -127,6 +127,10 @@ std::vector<std::string> VerdictRules(const ReportOptions& options);
 // The aggregated report as JSON ("format": "rollcage-report-1").
 nlohmann::json ReportJson(const Report& r);
 
+// True when the run switched a planted bug on (kind mutants or demo, or extra.mutant set): its findings
+// and its failing verdict are expected.
+bool RunHasPlantedBug(const harness::RunRecord& r);
+
 // One-line description of a run: "nightly 2026-05-05T12:00:00Z (seed 7)".
 std::string RunLabel(const harness::RunRecord& r);
 
