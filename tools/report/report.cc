@@ -52,6 +52,8 @@ Result<CoverageSummary> CoverageFromRecord(const RunRecord& r) {
     s.workload = e.value("workload", std::vector<std::string>{});
     s.total = CoverageCounts::FromJson(e.at("total"));
     for (const auto& f : e.value("files", json::array())) s.files.push_back(CoverageCounts::FromJson(f));
+    s.tests_failed = e.value("tests_failed", false);
+    s.failed_tests = e.value("failed_tests", "");
     return s;
   } catch (const std::exception& ex) {
     return BadInput(std::string("malformed coverage record: ") + ex.what());
@@ -310,6 +312,12 @@ Report BuildReport(std::vector<RunRecord> runs, std::vector<std::string> skipped
   }
   if (r.coverage.present) {
     const auto& t = r.coverage.total;
+    if (r.coverage.tests_failed) {
+      std::string failed = r.coverage.failed_tests;
+      for (auto& c : failed) c = c == '\n' ? ' ' : c;
+      r.incomplete_reasons.push_back("tests of the coverage workload failed, so coverage may be understated" +
+                                     (failed.empty() ? std::string() : ": " + failed));
+    }
     if (t.lines <= 0) {
       r.incomplete_reasons.push_back("the coverage run measured no signer lines");
     } else {

@@ -27,8 +27,8 @@ struct ReportOptions {
   std::string results_dir;
   UnixTime now = 0;                // when the report is made
   UnixTime since = 0;              // records started before this are not counted (0: all)
-  double min_line_coverage = 70;   // percent of signer lines executed, required for PASS
-  double min_branch_coverage = 50; // percent of signer branch outcomes taken, required for PASS
+  double min_line_coverage = 75;   // percent of signer lines executed, required for PASS
+  double min_branch_coverage = 60; // percent of signer branch outcomes taken, required for PASS
   double min_fuzz_seconds = 0;     // per nightly fuzz target, summed over the counted runs
   double min_hunt_scenarios = 0;   // scenarios over all counted hunts
 };
@@ -58,6 +58,8 @@ struct CoverageSummary {
   std::vector<std::string> workload;  // what ran (test targets, corpus replays)
   CoverageCounts total;
   std::vector<CoverageCounts> files;
+  bool tests_failed = false;  // some workload test failed: coverage may be understated
+  std::string failed_tests;
 };
 // Reads extra.{scope, workload, total, files} of a coverage record; an error names the bad field.
 Result<CoverageSummary> CoverageFromRecord(const harness::RunRecord& r);
