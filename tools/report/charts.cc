@@ -61,14 +61,13 @@ LineChart SignerCoverageChart(const Report& r) {
 LineChart FuzzCoverageChart(const Report& r) {
   LineChart c;
   c.id = "chart-fuzz-coverage";
-  c.title = "Fuzzing coverage over time (latest nightly)";
+  c.title = "Fuzzing coverage over time (latest nightly run)";
   c.x_label = "elapsed";
   c.y_label = "coverage (edges/features)";
   c.x_format = AxisFormat::kDuration;
   c.empty_text = "no nightly fuzzing run";
   int i = r.latest("nightly");
   if (i >= 0) {
-    c.title += ": " + FormatTimeIso(r.runs[i].started);
     for (auto& [name, pts] : SeriesByTarget(r.runs[i], "all targets")) {
       c.series.push_back(Project(name, pts, [](const SeriesPoint& p) { return p.coverage; }));
     }
@@ -80,14 +79,13 @@ LineChart FuzzCoverageChart(const Report& r) {
 LineChart ExecPerSecondChart(const Report& r) {
   LineChart c;
   c.id = "chart-exec-per-s";
-  c.title = "Fuzzing executions per second (latest nightly)";
+  c.title = "Fuzzing executions per second (latest nightly run)";
   c.x_label = "elapsed";
   c.y_label = "executions / s";
   c.x_format = AxisFormat::kDuration;
   c.empty_text = "no nightly fuzzing run";
   int i = r.latest("nightly");
   if (i >= 0) {
-    c.title += ": " + FormatTimeIso(r.runs[i].started);
     for (auto& [name, pts] : SeriesByTarget(r.runs[i], "all targets")) {
       c.series.push_back(Project(name, pts, [](const SeriesPoint& p) { return p.exec_per_s; }));
     }
@@ -196,8 +194,7 @@ BarChart CoverageFilesChart(const Report& r) {
     std::string name = f.file;
     if (!r.coverage.scope.empty() && name.rfind(r.coverage.scope, 0) == 0) name = name.substr(r.coverage.scope.size());
     double p = f.line_percent();
-    c.bars.push_back({name, p, FormatPercent(p),
-                      p < r.options.min_line_coverage ? "bad" : "good"});
+    c.bars.push_back({name, p, FormatPercent(p), p < r.options.min_line_coverage ? "warn" : "good"});
   }
   return c;
 }

@@ -53,10 +53,10 @@ tr.bad td { background: #fdf1f0; } tr.planted td { color: #57606a; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 pre.repro { margin: 2px 0; padding: 4px 6px; background: #f6f8fa; border: 1px solid #e4e7eb; white-space: pre-wrap;
             word-break: break-all; }
-.charts { display: flex; flex-wrap: wrap; gap: 14px; }
-.charts svg { max-width: 100%; height: auto; }
+.charts { display: flex; flex-wrap: wrap; gap: 14px; align-items: flex-start; }
+.charts svg { display: block; max-width: 100%; height: auto; }
 #table-tested td:first-child { width: 160px; font-weight: 600; background: #f6f8fa; }
-.ok { color: #1a7f37; font-weight: 600; } .bad { color: #b42318; font-weight: 600; } .muted { color: #57606a; }
+.ok { color: #1a7f37; font-weight: 600; } .low { color: #9a6700; font-weight: 600; } .bad { color: #b42318; font-weight: 600; } .muted { color: #57606a; }
 .note { color: #57606a; font-size: 13px; }
 )CSS";
 
@@ -182,13 +182,15 @@ void HowMuch(const Report& r, std::string& h) {
            FormatCount(ev), E(Seeds(r, k)), std::to_string(FindingsOf(r, k, false)), std::to_string(FindingsOf(r, k, true))});
   }
   h += t.Html("");
-  h += "<h3>Per fuzz target and property</h3>\n";
+  h += "<h3>Per fuzz target, property and rollover</h3>\n";
   Table tt("table-targets", {{"Kind", false}, {"Target", false}, {"Runs", true}, {"Time", true}, {"Executions", true},
                              {"Executions/s", true}, {"Coverage", true}, {"Corpus", true}, {"Crashes", true}});
   for (const auto& x : r.targets) {
+    // Coverage, corpus and crashes are fuzzing figures; properties and rollovers leave them blank.
+    bool fuzz = x.kind == "nightly";
     tt.Row({E(x.kind), "<code>" + E(x.name) + "</code>", std::to_string(x.runs), E(FormatDuration(x.seconds)),
-            FormatCount(x.executions), FormatNumber(x.exec_per_s(), 1), FormatCount(x.coverage), FormatCount(x.corpus),
-            std::to_string(x.crashes)},
+            FormatCount(x.executions), FormatNumber(x.exec_per_s(), 1), fuzz ? FormatCount(x.coverage) : "",
+            fuzz ? FormatCount(x.corpus) : "", fuzz || x.crashes ? std::to_string(x.crashes) : ""},
            x.crashes ? "bad" : "");
   }
   h += tt.Html("no fuzz target or property recorded");
@@ -226,12 +228,17 @@ void HowWell(const Report& r, std::string& h) {
   h += "<h3>Per file</h3>\n";
   Table f("table-coverage-files", {{"File", false}, {"Lines", true}, {"Line %", true}, {"Branches", true},
                                    {"Branch %", true}, {"Functions", true}, {"Function %", true}});
+  // The thresholds apply to the total; files below them are marked, not failed.
+  auto pct = [](double p, double need) {
+    return p < need ? "<span class=\"low\">" + E(FormatPercent(p)) + "</span>" : E(FormatPercent(p));
+  };
   for (const auto& x : c.files) {
     f.Row({"<code>" + E(x.file) + "</code>", FormatCount(x.lines_covered) + " / " + FormatCount(x.lines),
-           E(FormatPercent(x.line_percent())), FormatCount(x.branches_covered) + " / " + FormatCount(x.branches),
-           x.branches > 0 ? E(FormatPercent(x.branch_percent())) : "<span class=\"muted\">no branches</span>",
-           FormatCount(x.functions_covered) + " / " + FormatCount(x.functions), E(FormatPercent(x.function_percent()))},
-          x.line_percent() < r.options.min_line_coverage ? "bad" : "");
+           pct(x.line_percent(), r.options.min_line_coverage),
+           x.branches > 0 ? FormatCount(x.branches_covered) + " / " + FormatCount(x.branches) : "",
+           x.branches > 0 ? pct(x.branch_percent(), r.options.min_branch_coverage)
+                          : "<span class=\"muted\">no branches</span>",
+           FormatCount(x.functions_covered) + " / " + FormatCount(x.functions), E(FormatPercent(x.function_percent()))});
   }
   h += f.Html("no coverage run");
   h += "<div class=\"charts\">\n" + RenderBarChart(CoverageFilesChart(r)) + "</div>\n</section>\n";

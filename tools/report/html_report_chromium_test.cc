@@ -206,7 +206,7 @@ ReportOptions Options() {
 }
 
 // The expected palette colours of the charts (svg_chart.cc): series 1-3 and the bar classes.
-constexpr uint32_t kBlue = 0x1f6fb4, kRed = 0xd62728, kGreen = 0x2ca02c;
+constexpr uint32_t kBlue = 0x1f6fb4, kRed = 0xd62728, kGreen = 0x2ca02c, kAmber = 0xe0a100;
 
 void CheckRendering(Chromium* t, const Report& r, const std::string& name) {
   const std::string html = RenderHtml(r);
@@ -286,7 +286,7 @@ void CheckRendering(Chromium* t, const Report& r, const std::string& name) {
     }
     if (!c["bars"].empty()) {
       int coloured = CountNear(*img, x, y, w, h, kBlue) + CountNear(*img, x, y, w, h, kGreen) +
-                     CountNear(*img, x, y, w, h, kRed);
+                     CountNear(*img, x, y, w, h, kRed) + CountNear(*img, x, y, w, h, kAmber);
       EXPECT_GT(coloured, 100 * int(c["bars"].size())) << id << ": bars not drawn";
     }
   }

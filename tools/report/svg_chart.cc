@@ -322,7 +322,11 @@ std::string RenderBarChart(const BarChart& c) {
     int y = top + i * (bar_h + gap) + gap / 2;
     double v = std::isfinite(b.value) ? std::max(0.0, b.value) : 0;
     double bw = std::max(1.0, X(v) - label_w);
-    const char* fill = b.css_class == "bad" ? "#d62728" : b.css_class == "muted" ? "#9aa4ae" : b.css_class == "good" ? "#2ca02c" : kPalette[0];
+    const char* fill = b.css_class == "bad"     ? "#d62728"
+                       : b.css_class == "warn"  ? "#e0a100"
+                       : b.css_class == "muted" ? "#9aa4ae"
+                       : b.css_class == "good"  ? "#2ca02c"
+                                                : kPalette[0];
     std::string value_text = b.value_text.empty() ? FormatNumber(b.value, 2) : b.value_text;
     s += "<text class=\"bar-label\" x=\"" + std::to_string(label_w - 8) + "\" y=\"" + std::to_string(y + 13) +
          "\" text-anchor=\"end\" fill=\"#1b1f24\">" + EscapeXml(Truncate(b.label, 26)) + "</text>\n";

@@ -45,7 +45,7 @@ struct Bar {
   std::string label;
   double value = 0;
   std::string value_text;  // shown at the end of the bar; default: the value
-  std::string css_class;   // extra class on the bar ("bad", "good", "muted")
+  std::string css_class;   // extra class on the bar, also its colour: "bad", "warn", "good", "muted"
 };
 
 struct BarChart {
