@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/file.h"
 #include "tools/report/charts.h"
 #include "tools/report/fixture.h"
 #include "tools/report/html_report.h"
@@ -354,6 +355,25 @@ TEST(Report, UnreadableCoverageRecordIsIncomplete) {
   Report r = BuildReport(recs, {}, Options());
   EXPECT_EQ(r.verdict, Verdict::kIncomplete);
   EXPECT_TRUE(HasReason(r, "coverage record has no extra.total"));
+}
+
+std::string Squeeze(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    bool space = c == ' ' || c == '\n' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
+TEST(Report, DocsStateTheRulesTheCodeApplies) {
+  auto doc = ReadFile("docs/report.md");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  std::string text = Squeeze(*doc);
+  for (const auto& rule : VerdictRules(ReportOptions{})) {
+    EXPECT_NE(text.find(Squeeze(rule)), std::string::npos) << "docs/report.md lacks the rule: " << rule;
+  }
 }
 
 }  // namespace
