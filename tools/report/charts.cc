@@ -161,12 +161,13 @@ LineChart FindingsInRunsChart(const Report& r) {
 BarChart TargetExecutionsChart(const Report& r) {
   BarChart c;
   c.id = "chart-target-executions";
-  c.title = "Fuzzing executions per target (counted nightly runs)";
+  c.title = "Fuzzing executions per target (counted runs)";
   c.value_label = "executions";
   c.empty_text = "no nightly fuzzing run";
   for (const auto& t : r.targets) {
-    if (t.kind != "nightly") continue;
-    c.bars.push_back({t.name, t.executions, FormatCount(t.executions), t.crashes ? "bad" : ""});
+    if (t.kind != "nightly" && t.kind != "fuzz") continue;
+    c.bars.push_back({t.kind == "fuzz" ? "fuzz: " + t.name : t.name, t.executions, FormatCount(t.executions),
+                      t.crashes ? "bad" : ""});
   }
   return c;
 }

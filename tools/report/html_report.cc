@@ -154,7 +154,9 @@ void TestedWhat(const Report& r, std::string& h) {
   std::string hsms;
   for (int n : r.hsm_counts) hsms += (hsms.empty() ? "" : ", ") + (n == 0 ? std::string("0 (in-process keys)") : std::to_string(n));
   std::string kinds;
-  for (const auto& k : kAllKinds) kinds += (kinds.empty() ? "" : ", ") + k + " " + std::to_string(RunsOf(r, k));
+  for (const auto& k : kAllKinds) {
+    if (IsRequiredKind(k) || RunsOf(r, k)) kinds += (kinds.empty() ? "" : ", ") + k + " " + std::to_string(RunsOf(r, k));
+  }
   t.Row({"Signer", r.signer.empty() ? "<span class=\"muted\">unknown (no runs)</span>" : E(r.signer)});
   t.Row({"Version", r.signer_version.empty() ? "<span class=\"muted\">unknown (no runs)</span>" : E(r.signer_version)});
   t.Row({"Policy", policies.empty() ? "<span class=\"muted\">not recorded</span>" : policies});
@@ -173,7 +175,7 @@ void HowMuch(const Report& r, std::string& h) {
     if (k == "coverage") continue;
     auto it = r.by_kind.find(k);
     if (it == r.by_kind.end()) {
-      t.Row({E(k), "0", "", "", "", "", "<span class=\"muted\">not run</span>", "", ""}, "bad");
+      if (IsRequiredKind(k)) t.Row({E(k), "0", "", "", "", "", "<span class=\"bad\">not run</span>", "", ""}, "bad");
       continue;
     }
     double sc = 0, ex = 0, ev = 0;
@@ -187,7 +189,7 @@ void HowMuch(const Report& r, std::string& h) {
                              {"Executions/s", true}, {"Coverage", true}, {"Corpus", true}, {"Crashes", true}});
   for (const auto& x : r.targets) {
     // Coverage, corpus and crashes are fuzzing figures; properties and rollovers leave them blank.
-    bool fuzz = x.kind == "nightly";
+    bool fuzz = x.kind == "nightly" || x.kind == "fuzz";
     tt.Row({E(x.kind), "<code>" + E(x.name) + "</code>", std::to_string(x.runs), E(FormatDuration(x.seconds)),
             FormatCount(x.executions), FormatNumber(x.exec_per_s(), 1), fuzz ? FormatCount(x.coverage) : "",
             fuzz ? FormatCount(x.corpus) : "", fuzz || x.crashes ? std::to_string(x.crashes) : ""},

@@ -97,7 +97,7 @@ std::vector<JunitSuite> JunitSuites(const Report& r) {
     JunitSuite s;
     s.name = kind;
     auto it = r.by_kind.find(kind);
-    bool required = std::find(kRequiredKinds.begin(), kRequiredKinds.end(), kind) != kRequiredKinds.end();
+    bool required = IsRequiredKind(kind);
     if (it == r.by_kind.end()) {
       if (!required) continue;
       s.timestamp = IsoNoZone(r.options.now);

@@ -64,6 +64,10 @@ std::string RunLabel(const RunRecord& r) {
   return r.kind + " " + FormatTimeIso(r.started) + " (seed " + std::to_string(r.seed) + ")";
 }
 
+bool IsRequiredKind(const std::string& kind) {
+  return std::find(kRequiredKinds.begin(), kRequiredKinds.end(), kind) != kRequiredKinds.end();
+}
+
 int Report::latest(const std::string& kind) const {
   auto it = by_kind.find(kind);
   return it == by_kind.end() || it->second.empty() ? -1 : it->second.back();
@@ -133,7 +137,7 @@ std::vector<std::string> VerdictRules(const ReportOptions& o) {
       "Counted runs: the release under test is the signer and version of the newest run record; records of "
       "other releases" + std::string(o.since ? " or started before " + FormatTimeIso(o.since) : "") +
           " are listed but not counted.",
-      "FAIL when a counted hunt, nightly, rollover or demo run has an error-severity finding that no planted "
+      "FAIL when a counted hunt, nightly, fuzz, rollover or demo run has an error-severity finding that no planted "
       "bug (mutant) explains, when such a run says it failed, or when a fuzz target crashed.",
       "FAIL when any mutant survived the latest mutants run: the harness missed a planted bug, so its silence "
       "on the signer is not evidence.",
@@ -211,7 +215,7 @@ Report BuildReport(std::vector<RunRecord> runs, std::vector<std::string> skipped
     }
   }
   auto kind_order = [](const std::string& k) {
-    const std::vector<std::string> order = {"nightly", "hunt", "rollover", "demo"};
+    const std::vector<std::string> order = {"nightly", "fuzz", "hunt", "rollover", "demo"};
     return std::find(order.begin(), order.end(), k) - order.begin();
   };
   std::stable_sort(r.targets.begin(), r.targets.end(), [&](const TargetTotal& a, const TargetTotal& b) {

@@ -33,9 +33,11 @@ struct ReportOptions {
   double min_hunt_scenarios = 0;   // scenarios over all counted hunts
 };
 
-// Kinds of run record the report knows; the first five are required for PASS.
+// Kinds of run record the report knows; the required ones must all be present for PASS. "fuzz" is an
+// ad-hoc fuzzing run: its work and findings count, but it does not stand in for the nightly run.
 inline const std::vector<std::string> kRequiredKinds = {"hunt", "nightly", "mutants", "rollover", "coverage"};
-inline const std::vector<std::string> kAllKinds = {"hunt", "nightly", "mutants", "rollover", "coverage", "demo"};
+inline const std::vector<std::string> kAllKinds = {"hunt", "nightly", "fuzz", "mutants", "rollover", "coverage", "demo"};
+bool IsRequiredKind(const std::string& kind);
 
 // One file's (or the total's) clang source-based coverage counts.
 struct CoverageCounts {

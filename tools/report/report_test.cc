@@ -296,6 +296,30 @@ TEST(Report, CrashWithoutFindingFailsAndUnfinishedRunIsIncomplete) {
   EXPECT_TRUE(HasReason(r, "did not complete (verdict 'interrupted'"));
 }
 
+TEST(Report, AdHocFuzzRunCountsButIsNotTheNightly) {
+  FixtureOptions f;
+  f.nightly = false;
+  auto recs = FixtureRecords(f);
+  RunRecord fuzz;
+  fuzz.kind = "fuzz";
+  fuzz.started = recs.back().finished + 10;
+  fuzz.finished = fuzz.started + 60;
+  fuzz.targets = {{"scenario", 60, 240000, 4000, 900, 50, 1}};
+  fuzz.executions = 240000;
+  fuzz.findings.push_back({"crash", "error", "scenario", "heap-buffer-overflow", "crash-1", "rollcage repro crash-1"});
+  fuzz.verdict = "fail";
+  recs.push_back(fuzz);
+  Report r = BuildReport(recs, {}, Options());
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_TRUE(HasReason(r, "no nightly run"));
+  EXPECT_TRUE(HasReason(r, "fuzz 20"));
+  EXPECT_EQ(TargetExecutionsChart(r).bars.size(), 1u);
+  auto suites = JunitSuites(r);
+  bool found = false;
+  for (const auto& s : suites) found |= s.name == "fuzz" && s.failures() == 1;
+  EXPECT_TRUE(found);
+}
+
 TEST(Report, RunThatDidNoWorkIsIncomplete) {
   auto recs = FixtureRecords({});
   for (auto& r : recs) {
