@@ -89,6 +89,7 @@ TEST(ReportCommand, FailingFixtureFailsWithCheckAndThresholdsApply) {
   std::string results = Tmp() + "/fail-results", out = Tmp() + "/fail-report";
   report::FixtureOptions o;
   o.surviving_mutant = true;
+  o.hostile_text = true;  // markup, control bytes and invalid UTF-8 through the record files
   WriteFixture(results, o);
   // An unreadable record file is skipped and named, never fatal.
   ASSERT_TRUE(WriteFileAtomic(results + "/broken.json", "{\"format\": \"rollcage-run-1\"").ok());
@@ -98,6 +99,14 @@ TEST(ReportCommand, FailingFixtureFailsWithCheckAndThresholdsApply) {
   EXPECT_NE(r.out.find("mutant forget-dnskey-ttl survived"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(1 unreadable, skipped)"), std::string::npos) << r.out;
   EXPECT_EQ(Json(out)["skipped"].size(), 1u);
+  auto parsed = RunCommand({"python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])",
+                            out + "/report-junit.xml"});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->exit_code, 0) << parsed->err;
+  auto html = ReadFile(out + "/report.html");
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(html->find("<b>bold</b>"), std::string::npos);
+  EXPECT_NE(html->find("&lt;b&gt;bold&lt;/b&gt;"), std::string::npos);
 
   std::string clean = Tmp() + "/clean2-results";
   WriteFixture(clean, {});

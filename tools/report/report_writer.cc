@@ -11,7 +11,7 @@ Result<std::vector<std::string>> WriteReportFiles(const Report& r, const std::st
   RC_RETURN_IF_ERROR(MakeDirs(out_dir));
   std::vector<std::pair<std::string, std::string>> files = {
       {out_dir + "/report.html", RenderHtml(r)},
-      {out_dir + "/report.json", ReportJson(r).dump(2) + "\n"},
+      {out_dir + "/report.json", ReportJson(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"},
       {out_dir + "/report-junit.xml", RenderJunit(r)},
       {out_dir + "/report.md", RenderMarkdown(r)},
   };
