@@ -119,7 +119,9 @@ std::string ResultsDir() {
 Status WriteRunRecord(const RunRecord& r, const std::string& dir) {
   RC_RETURN_IF_ERROR(MakeDirs(dir));
   std::string name = dir + "/" + r.kind + "-" + FormatTimeCompact(r.started) + "-" + std::to_string(getpid()) + ".json";
-  return WriteFileAtomic(name, r.ToJson().dump(1) + "\n");
+  // Invalid UTF-8 in a finding's text (raw bytes of a fuzzed name) becomes U+FFFD rather than an
+  // exception that would lose the whole record.
+  return WriteFileAtomic(name, r.ToJson().dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 std::vector<RunRecord> ReadRunRecords(const std::string& dir, std::vector<std::string>* skipped) {

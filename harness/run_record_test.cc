@@ -42,5 +42,20 @@ TEST(RunRecord, JsonRoundTripAndDirectoryScan) {
   EXPECT_EQ(b.ToJson(), r.ToJson());
 }
 
+TEST(RunRecord, InvalidUtf8InAFindingIsReplacedNotFatal) {
+  const char* t = std::getenv("TEST_TMPDIR");
+  std::string dir = std::string(t ? t : "/tmp") + "/results-utf8";
+  std::filesystem::remove_all(dir);
+  RunRecord r;
+  r.kind = "nightly";
+  r.started = 1767225600;
+  r.finished = 1767225660;
+  r.findings.push_back({"crash", "error", "rr_roundtrip", "name \xff\xfe.example.", "crash-1", "rollcage repro crash-1"});
+  ASSERT_TRUE(WriteRunRecord(r, dir).ok());
+  auto all = ReadRunRecords(dir);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].findings[0].detail, "name \xEF\xBF\xBD\xEF\xBF\xBD.example.");
+}
+
 }  // namespace
 }  // namespace rollcage::harness
