@@ -1,0 +1,22 @@
+// LoadScenarioFile: reads a scenario from a file — the text format, or (when the file is not text
+// in that format) a libFuzzer input of the scenario fuzz target, decoded.
+#ifndef ROLLCAGE_TOOLS_SCENARIO_FILE_H_
+#define ROLLCAGE_TOOLS_SCENARIO_FILE_H_
+
+#include <string>
+
+#include "base/status.h"
+#include "harness/scenario/scenario.h"
+
+namespace rollcage::tools {
+
+struct LoadedScenario {
+  harness::Scenario scenario;
+  bool decoded = false;  // came from a fuzzer input
+};
+
+Result<LoadedScenario> LoadScenarioFile(const std::string& path);
+
+}  // namespace rollcage::tools
+
+#endif  // ROLLCAGE_TOOLS_SCENARIO_FILE_H_
