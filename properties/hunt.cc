@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -61,6 +62,28 @@ ScenarioTemplate TemplateForMutant(const std::string& name) {
     t.policy = m->policy;
     t.mutant = m->name;
   }
+  // Focus: weight the events that give each planted bug its chance (the oracle stays general; the
+  // generator only spends its budget where the bug can show).
+  if (name == "sign-by-tag") {
+    t.weights = {{"keygen", 12}, {"rollover", 2}};
+    t.collide_always = true;
+  } else if (name == "zsk-early-removal" || name == "zsk-early-use") {
+    t.weights = {{"rollover", 12}, {"crash", 0}, {"restart", 0}};
+  } else if (name == "ksk-early-removal") {
+    t.weights = {{"rollover", 12}, {"crash", 0}, {"restart", 0}};
+  } else if (name == "refresh-off-by-one") {
+    t.weights = {{"advance", 30}, {"rollover", 1}};
+  } else if (name == "no-inception-backdate") {
+    t.weights = {{"skew", 12}, {"jump", 6}};
+  } else if (name == "keygen-retry") {
+    t.weights = {{"hsm-fault", 16}, {"rollover", 10}, {"keygen", 6}, {"crash", 0}};
+    t.fault_functions = {"C_CreateObject"};
+  } else if (name == "partial-zone") {
+    t.weights = {{"hsm-fault", 16}, {"crash", 0}, {"hsm-remove", 0}};
+    t.fault_functions = {"C_Sign"};
+  } else if (name == "state-lost-on-crash") {
+    t.weights = {{"crash", 12}, {"restart", 12}};
+  }
   return t;
 }
 
@@ -79,9 +102,11 @@ Result<HuntResult> Hunt(const HuntConfig& c) {
   Status infra;  // the run itself could not happen (not a finding)
   harness::ExecutorOptions eo;
   eo.stop_at_first_finding = true;
+  const bool show = std::getenv("ROLLCAGE_HUNT_SHOW") != nullptr;  // debugging the generator
   auto property = [&] {
     harness::Scenario s = *GenHuntScenario(t);
     s.seed = *rc::gen::inRange<uint64_t>(1, 1000000);
+    if (show) std::fprintf(stderr, "--- scenario %d\n%s", out.scenarios + 1, harness::Print(s).c_str());
     auto r = RunScenario(s, work + "/run", eo);
     ++out.scenarios;
     if (c.progress) c.progress(out.scenarios, Now() - start, failures);

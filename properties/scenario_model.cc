@@ -122,7 +122,9 @@ class AdvanceCmd : public EventCmd {
 class SkewCmd : public EventCmd {
  public:
   explicit SkewCmd(const Model& m) {
-    event_ = harness::Skew{*gen::inRange<int64_t>(-86400, m.t.max_ahead + 1)};
+    // Half the time ahead (within the tolerance), half behind.
+    event_ = harness::Skew{*gen::weightedOneOf<int64_t>(
+        {{1, gen::inRange<int64_t>(1, m.t.max_ahead + 1)}, {1, gen::inRange<int64_t>(-86400, 0)}})};
   }
   void checkPreconditions(const Model& m) const override {
     Base(m);
@@ -138,7 +140,9 @@ class SkewCmd : public EventCmd {
 class JumpCmd : public EventCmd {
  public:
   explicit JumpCmd(const Model& m) {
-    event_ = harness::Jump{*gen::inRange<int64_t>(-86400 - m.offset, m.t.max_ahead - m.offset + 1)};
+    event_ = harness::Jump{*gen::weightedOneOf<int64_t>(
+        {{1, gen::inRange<int64_t>(std::min<int64_t>(0, m.t.max_ahead - m.offset), m.t.max_ahead - m.offset + 1)},
+         {1, gen::inRange<int64_t>(-86400 - m.offset, 1)}})};
   }
   void checkPreconditions(const Model& m) const override {
     Base(m);
@@ -173,7 +177,7 @@ class DsDelayCmd : public EventCmd {
 class KeygenCmd : public EventCmd {
  public:
   explicit KeygenCmd(const Model& m) {
-    bool collide = m.t.allow_collisions && m.t.algorithm == 13 && *gen::arbitrary<bool>();
+    bool collide = m.t.allow_collisions && m.t.algorithm == 13 && (m.t.collide_always || *gen::arbitrary<bool>());
     event_ = harness::Keygen{*gen::element(harness::KeyRole::kZsk, harness::KeyRole::kKsk), collide};
   }
   void checkPreconditions(const Model& m) const override { Base(m); }
@@ -208,9 +212,11 @@ class HsmFaultCmd : public EventCmd {
  public:
   explicit HsmFaultCmd(const Model& m) {
     RC_PRE(m.t.hsms > 0);
-    std::string fn = *gen::element<std::string>("C_Sign", "C_SignInit", "C_CreateObject", "C_Login", "C_OpenSession",
-                                                 "C_FindObjects");
-    std::string trigger = *gen::element<std::string>("call 1", "call 2", "call 3", "every 4", "prob 0.2");
+    std::string fn = m.t.fault_functions.empty()
+                         ? *gen::element<std::string>("C_Sign", "C_SignInit", "C_CreateObject", "C_Login",
+                                                      "C_OpenSession", "C_FindObjects")
+                         : *gen::elementOf(m.t.fault_functions);
+    std::string trigger = *gen::element<std::string>("call 1", "call 2", "call 3", "every 4", "prob 0.2", "prob 0.5");
     std::string action = *gen::element<std::string>("rv CKR_DEVICE_ERROR", "rv CKR_SESSION_HANDLE_INVALID",
                                                     "rv CKR_DEVICE_REMOVED", "rv CKR_TOKEN_NOT_PRESENT",
                                                     "succeed-but-report CKR_DEVICE_ERROR", "latency 20ms");
@@ -296,22 +302,41 @@ rc::Gen<CmdSP> Make(const Model& m) {
 }  // namespace
 
 rc::Gen<CmdSP> GenCommand(const Model& m) {
-  std::vector<std::pair<std::size_t, rc::Gen<CmdSP>>> kinds = {
-      {14, Make<AddCmd>(m)},          {4, Make<RemoveCmd>(m)},      {3, Make<TtlCmd>(m)},
-      {6, Make<DelegateCmd>(m)},      {2, Make<UndelegateCmd>(m)},  {20, Make<AdvanceCmd>(m)},
-      {2, Make<SkewCmd>(m)},          {2, Make<JumpCmd>(m)},        {2, Make<PublishDelayCmd>(m)},
-      {2, Make<DsDelayCmd>(m)},       {3, Make<KeygenCmd>(m)},      {6, Make<RolloverCmd>(m)},
-      {1, Make<AlgorithmRolloverCmd>(m)}, {2, Make<CrashCmd>(m)},   {3, Make<RestartCmd>(m)},
+  auto w = [&](const char* kind, std::size_t dflt) {
+    auto it = m.t.weights.find(kind);
+    return it == m.t.weights.end() ? dflt : std::size_t(it->second);
+  };
+  std::vector<std::pair<std::size_t, rc::Gen<CmdSP>>> all = {
+      {w("add", 14), Make<AddCmd>(m)},
+      {w("remove", 4), Make<RemoveCmd>(m)},
+      {w("ttl", 3), Make<TtlCmd>(m)},
+      {w("delegate", 6), Make<DelegateCmd>(m)},
+      {w("undelegate", 2), Make<UndelegateCmd>(m)},
+      {w("advance", 20), Make<AdvanceCmd>(m)},
+      {w("skew", 2), Make<SkewCmd>(m)},
+      {w("jump", 2), Make<JumpCmd>(m)},
+      {w("publish-delay", 2), Make<PublishDelayCmd>(m)},
+      {w("ds-delay", 2), Make<DsDelayCmd>(m)},
+      {w("keygen", 3), Make<KeygenCmd>(m)},
+      {w("rollover", 6), Make<RolloverCmd>(m)},
+      {w("rollover-algorithm", 1), Make<AlgorithmRolloverCmd>(m)},
+      {w("crash", 2), Make<CrashCmd>(m)},
+      {w("restart", 3), Make<RestartCmd>(m)},
   };
   if (m.t.hsms > 0) {
-    kinds.push_back({4, Make<HsmFaultCmd>(m)});
-    kinds.push_back({1, Make<HsmRemoveCmd>(m)});
-    kinds.push_back({2, Make<HsmRestoreCmd>(m)});
+    all.push_back({w("hsm-fault", 4), Make<HsmFaultCmd>(m)});
+    all.push_back({w("hsm-remove", 1), Make<HsmRemoveCmd>(m)});
+    all.push_back({w("hsm-restore", 2), Make<HsmRestoreCmd>(m)});
+  }
+  std::vector<std::pair<std::size_t, rc::Gen<CmdSP>>> kinds;
+  for (auto& k : all) {
+    if (k.first > 0) kinds.push_back(std::move(k));
   }
   // Weighted choice (rc::gen::weightedOneOf wants an initializer list; the list here depends on m).
   std::size_t total = 0;
   for (const auto& k : kinds) total += k.first;
-  return gen::mapcat(gen::inRange<std::size_t>(0, total), [kinds](std::size_t r) {
+  // gen::inRange narrows with RapidCheck's size; the kind of event must not depend on it.
+  return gen::mapcat(gen::resize(rc::kNominalSize, gen::inRange<std::size_t>(0, total)), [kinds](std::size_t r) {
     for (const auto& k : kinds) {
       if (r < k.first) return k.second;
       r -= k.first;

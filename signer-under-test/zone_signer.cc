@@ -237,7 +237,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
             if (const dns::RR* old = o.reuse->Find(*job.rrset, key->Identity())) {
               auto d = dns::RrsigData::Parse(old->rdata);
               UnixTime keep = UnixTime(o.refresh) + UnixTime(o.refresh_batch);
-              if (o.mutants.refresh_off_by_one) keep = -1;  // planted bug: kept until after it expired
+              if (o.mutants.refresh_off_by_one) keep = -3600;  // planted bug: kept an hour past expiry
               if (d.ok() && ExpandRrsigTime(d->inception, now) <= now &&
                   ExpandRrsigTime(d->expiration, now) - now > keep) {
                 sigs[i].push_back(*old);
@@ -283,7 +283,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
     for (size_t j = 0; j < sigs[i].size(); ++j) {
       result.cache.Add(*jobs[i].rrset, (*jobs[i].keys)[j]->Identity(), sigs[i][j]);
       if (auto d = dns::RrsigData::Parse(sigs[i][j].rdata); d.ok()) {
-        UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(d->expiration, now) + 1
+        UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(d->expiration, now) + 3600
                                                     : ExpandRrsigTime(d->expiration, now) - UnixTime(o.refresh);
         result.next_refresh = std::min(result.next_refresh, due);
       }

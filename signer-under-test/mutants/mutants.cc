@@ -56,9 +56,9 @@ const std::vector<Mutant>& All() {
        "DS has expired from caches. A signer that assumes the registrar acts within a fixed time, instead of "
        "checking the parent, breaks the chain of trust when the registrar is slow.",
        0, "nsec3", {{"ksk-lifetime", "20d"}}},
-      {"refresh-off-by-one", "signatures are refreshed one second after they expire instead of before",
+      {"refresh-off-by-one", "signatures are refreshed an hour after they expire instead of before",
        "RFC 6781 §4.4.2: signatures must be refreshed well before expiration. An off-by-one in the refresh "
-       "computation (comparing against the expiration instead of expiration minus the refresh interval) serves "
+       "computation (the refresh interval counted from the expiration in the wrong direction, in hours) serves "
        "expired signatures until the next re-signing.",
        0, "nsec3", {{"signature-validity", "3d"}, {"signature-refresh", "1d"}, {"signature-jitter", "1h"}}},
       {"no-inception-backdate", "signature inception is the signer's 'now', not backdated",

@@ -49,6 +49,12 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
     spec.algorithm = static_cast<Algorithm>(algorithm);
     spec.label = ZoneKeyLabel(o_.origin, ToSignerRole(role)) + " #" + std::to_string(serial);
     uint16_t flags = role == kasp::Role::kZsk ? 256 : 257;
+    if (mutants_.state_lost_on_crash) {
+      // Planted bug: a signer that lost its state generates fresh keys (here: material that also
+      // depends on what the key store already holds, so a restart does not find the old keys).
+      auto held = pool_->List();
+      spec.label += " gen" + std::to_string(held.ok() ? held->size() : 0);
+    }
     std::string pkcs8;
     if (collide_with) {
       uint16_t target = KeyTag(Dnskey(flags, algorithm, *collide_with));
@@ -183,9 +189,26 @@ std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
   return out;
 }
 
+Status SignerRuntime::AddStandby(kasp::Role role, bool collide, UnixTime now) {
+  RC_RETURN_IF_ERROR(km_->AddStandby(role, collide, now));
+  const auto& k = km_->keys().back();
+  std::string rdata;
+  rdata.push_back(char(k.Flags() >> 8));
+  rdata.push_back(char(k.Flags() & 0xff));
+  rdata.push_back(3);
+  rdata.push_back(char(k.algorithm));
+  rdata += k.public_key;
+  pending_notes_.push_back("standby " + std::string(kasp::RoleName(k.role)) + " key " + std::to_string(k.serial) +
+                           " generated (tag " + std::to_string(KeyTag(rdata)) + (collide ? ", asked to collide" : "") +
+                           ")");
+  return Status::Ok();
+}
+
 Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_zone,
                                         const std::vector<dns::RR>& parent_ds, uint32_t served_serial) {
   RuntimeTick out;
+  out.notes = std::move(pending_notes_);
+  pending_notes_.clear();
   const kasp::Policy& p = options_.policy;
   uint32_t max_ttl = p.dnskey_ttl;
   for (const auto& rr : unsigned_zone.records()) max_ttl = std::max(max_ttl, rr.ttl);

@@ -62,7 +62,7 @@ class SignerRuntime {
 
   Status RequestRollover(kasp::Role role, UnixTime now) { return km_->RequestRollover(role, now); }
   Status RequestAlgorithmRollover(uint8_t alg, UnixTime now) { return km_->RequestAlgorithmRollover(alg, now); }
-  Status AddStandby(kasp::Role role, bool collide, UnixTime now) { return km_->AddStandby(role, collide, now); }
+  Status AddStandby(kasp::Role role, bool collide, UnixTime now);
 
   const kasp::KeyManager& keys() const { return *km_; }
   const RuntimeOptions& options() const { return options_; }
@@ -89,6 +89,7 @@ class SignerRuntime {
   // For the nsec3-stale-after-delete mutant.
   std::optional<std::vector<dns::RR>> last_nsec3_;
   size_t last_unsigned_size_ = 0;
+  std::vector<std::string> pending_notes_;  // from requests, reported with the next tick
 };
 
 }  // namespace rollcage::signer
