@@ -100,6 +100,7 @@ struct Task {
 
 struct SigResult {
   bool parsed = false;
+  RrsigView sig;  // views into the zone's records
   SignatureCheck check;
 };
 
@@ -130,6 +131,7 @@ void RunTasks(const Context& ctx, const std::vector<Task>& tasks, std::vector<Si
           view_of = tasks[t].rrset;
         }
         results[t].parsed = true;
+        results[t].sig = *sig;
         results[t].check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
       }
     }
@@ -319,21 +321,38 @@ void CheckSignatures(Context& ctx, int* threads_used) {
   std::vector<SigResult> results(tasks.size());
   RunTasks(ctx, tasks, results, threads);
 
-  // Findings, coverage and the .DE diagnosis, in RRset order (deterministic).
-  std::set<uint8_t> algorithms = ctx.keys.Algorithms();
+  // Findings, coverage and the .DE diagnosis, in RRset order (deterministic). The common case (every
+  // RRSIG valid) allocates nothing: algorithm sets are bitsets, reasons are built only on failure.
+  struct AlgSet {
+    uint64_t w[4] = {};
+    void Add(uint8_t a) { w[a >> 6] |= uint64_t(1) << (a & 63); }
+    bool Has(uint8_t a) const { return w[a >> 6] >> (a & 63) & 1; }
+    bool Empty() const { return !(w[0] | w[1] | w[2] | w[3]); }
+  };
+  std::vector<uint8_t> algorithms;
+  for (uint8_t a : ctx.keys.Algorithms()) {
+    if (AlgorithmSupported(a)) algorithms.push_back(a);
+  }
   std::map<uint8_t, size_t> unsupported;
   struct DeSig {
     std::vector<std::string> recovered;
   };
   std::map<std::pair<uint16_t, uint8_t>, std::vector<DeSig>> de;
+  auto why = [](const SignatureCheck& c) {
+    std::string w = SigOutcomeName(c.outcome);
+    if (c.expired) w += ", expired";
+    if (c.not_yet_valid) w += ", not yet valid";
+    if (c.signer_mismatch) w += ", wrong signer";
+    return w;
+  };
   size_t t = 0;
   for (uint32_t r = 0; r < nrr; ++r) {
     if (!ctx.authoritative[r]) continue;
     const ZoneIndex::Rrset& rs = ix.rrsets()[r];
     const dns::Name& owner = *ix.nodes()[rs.node].name;
-    std::set<uint8_t> covered, present;
-    std::map<uint8_t, std::string> why_not;
+    AlgSet covered, present;
     size_t unsupported_sigs = 0;
+    size_t first = t;
     for (size_t k = 0; k < rs.sigs.size(); ++k, ++t) {
       const SigResult& res = results[t];
       const dns::RR& sig_rr = recs[tasks[t].record];
@@ -343,7 +362,7 @@ void CheckSignatures(Context& ctx, int* threads_used) {
         ctx.Add(FindingClass::kRrsigMalformed, owner, rs.type, e.ok() ? "RRSIG RDATA malformed" : e.status().message());
         continue;
       }
-      auto sig = RrsigView::Parse(sig_rr.rdata);
+      const RrsigView& sig = res.sig;
       const SignatureCheck& c = res.check;
       rep.crypto_ops += c.crypto_ops;
       if (c.outcome == SigOutcome::kValid && c.crypto_ops == 0) ++rep.cache_hits;
@@ -353,38 +372,42 @@ void CheckSignatures(Context& ctx, int* threads_used) {
         case SigOutcome::kUnsupportedAlgorithm: ++rep.rrsigs_not_checked; ++unsupported_sigs; break;
         default: ++rep.rrsigs_invalid; break;
       }
-      ReportSignature(ctx, rs, sig_rr, *sig, c, unsupported);
-      present.insert(sig->algorithm);
-      if (c.Validates()) {
-        covered.insert(sig->algorithm);
-      } else if (!why_not.count(sig->algorithm)) {
-        std::string w = SigOutcomeName(c.outcome);
-        if (c.expired) w += ", expired";
-        if (c.not_yet_valid) w += ", not yet valid";
-        if (c.signer_mismatch) w += ", wrong signer";
-        why_not[sig->algorithm] = w;
-      }
+      ReportSignature(ctx, rs, sig_rr, sig, c, unsupported);
+      present.Add(sig.algorithm);
+      if (c.Validates()) covered.Add(sig.algorithm);
       if (c.outcome == SigOutcome::kInvalid) {
-        de[{sig->key_tag, sig->algorithm}].push_back(DeSig{c.recovered_keys});
+        de[{sig.key_tag, sig.algorithm}].push_back(DeSig{c.recovered_keys});
       }
     }
-    if (!covered.empty()) {
+    // The first failing RRSIG of algorithm a, for the reasons below.
+    auto why_not = [&](uint8_t a) -> std::string {
+      for (size_t u = first; u < t; ++u) {
+        if (results[u].parsed && results[u].sig.algorithm == a && !results[u].check.Validates()) return why(results[u].check);
+      }
+      return "malformed";
+    };
+    if (!covered.Empty()) {
       ctx.secure[r] = 1;
     } else if (!rs.sigs.empty() && unsupported_sigs == rs.sigs.size()) {
       ctx.unchecked[r] = 1;
     } else {
       ctx.bogus_reason[r] = rs.sigs.empty() ? "no RRSIG" : "no RRSIG validates";
-      if (!why_not.empty()) ctx.bogus_reason[r] += " (" + why_not.begin()->second + ")";
+      for (size_t u = first; u < t; ++u) {
+        if (results[u].parsed) {
+          ctx.bogus_reason[r] += " (" + why(results[u].check) + ")";
+          break;
+        }
+      }
     }
     if (rs.sigs.empty()) {
       ctx.Add(FindingClass::kRrsetUnsigned, owner, rs.type, "an authoritative RRset without any RRSIG");
       continue;
     }
     for (uint8_t a : algorithms) {
-      if (covered.count(a) || !AlgorithmSupported(a)) continue;
+      if (covered.Has(a)) continue;
       ctx.Add(FindingClass::kRrsetAlgorithmMissing, owner, rs.type,
               "no valid RRSIG of algorithm " + AlgorithmName(a) + ", which the apex DNSKEY RRset holds" +
-                  (present.count(a) ? " (" + why_not[a] + ")" : " (no RRSIG of that algorithm)"),
+                  (present.Has(a) ? " (" + why_not(a) + ")" : " (no RRSIG of that algorithm)"),
               -1, a);
     }
   }
@@ -587,6 +610,9 @@ Report Validate(const dns::Zone& zone, const ValidateOptions& options) {
   ctx.nsec3_usable = dctx.nsec3_usable;
   ctx.params = dctx.params;
   ctx.chain = std::move(dctx.chain);
+  ctx.chain_table = std::move(dctx.chain_table);
+  ctx.hash_arena = std::move(dctx.hash_arena);  // a vector move keeps the buffer the views point into
+  ctx.node_hashed = std::move(dctx.node_hashed);
   ctx.node_hash = std::move(dctx.node_hash);
   ctx.other_hash = std::move(dctx.other_hash);
   rep.denial = drep.denial;
