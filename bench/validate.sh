@@ -8,13 +8,15 @@
 # crypto ceiling), and incremental validation: version N+1 adds DS records to 1% of the delegations
 # (re-signed by dnssec-signzone, which keeps every still-valid signature), validated after N.
 #
-# Usage: bench/validate.sh [DELEGATIONS]   (default 100000; env BENCH_DIR keeps the files there)
+# Usage: bench/validate.sh [DELEGATIONS]   (default 100000; env BENCH_DIR keeps the files there;
+#        BENCH_REPEAT=3: each timing is the best of that many runs, the machine being shared)
 # Targets: rollcage faster than each validator; >= half the 2-process crypto ceiling; the 1% change
 # re-validated in under 10% of the full time.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 N=${1:-100000}
+REPEAT=${BENCH_REPEAT:-3}
 ORIGIN=bench.test.
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
@@ -62,7 +64,7 @@ ksk=$(dnssec-keygen -q -K "$work/keys" -a ECDSAP256SHA256 -f KSK -n ZONE "$ORIGI
 zsk=$(dnssec-keygen -q -K "$work/keys" -a ECDSAP256SHA256 -n ZONE "$ORIGIN")
 dnssec-dsfromkey -2 "$work/keys/$ksk.key" > "$work/ds.txt"
 sign() {  # sign INPUT OUTPUT
-  dnssec-signzone -q -S -K "$work/keys" -o "$ORIGIN" -3 - -H 0 -O full -n "$(nproc)" \
+  dnssec-signzone -q -S -K "$work/keys" -d "$work" -o "$ORIGIN" -3 - -H 0 -O full -n "$(nproc)" \
     -s 20210101000000 -e 20350101000000 -f "$2" "$1" >/dev/null
 }
 t0=$(date +%s.%N)
@@ -72,21 +74,25 @@ rrsigs=$(awk '$4 == "RRSIG"' "$work/v1.zone" | wc -l)
 records=$(grep -vc '^;' "$work/v1.zone")
 echo "   $records records, $rrsigs RRSIGs"
 
-# run NAME CMD...: wall time, RRSIGs/s, peak RSS; the exit status must be 0 (the zone is valid).
-printf '\n%-18s %10s %14s %12s\n' validator "wall (s)" "RRSIGs/s" "peak (MB)"
+# run NAME CMD...: best wall time of $REPEAT runs, RRSIGs/s, peak RSS; the exit status must be 0
+# (the zone is valid).
+printf '\n%-18s %10s %14s %12s   (best of %d)\n' validator "wall (s)" "RRSIGs/s" "peak (MB)" "$REPEAT"
 declare -A WALL
 run() {
   local name=$1; shift
-  local rc=0
-  /usr/bin/time -o "$work/$name.time" -f '%e %M' "$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    echo "bench: $name exited $rc: $(tail -3 "$work/$name.err" "$work/$name.out" | tr '\n' ' ')" >&2
-  fi
-  local out
-  out=$(tail -1 "$work/$name.time")
-  local wall=${out% *} kb=${out#* }
-  WALL[$name]=$wall
-  printf '%-18s %10.2f %14.0f %12.0f\n' "$name" "$wall" "$(echo "$rrsigs / $wall" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+  local best="" best_kb=0 i rc out wall kb
+  for i in $(seq "$REPEAT"); do
+    rc=0
+    /usr/bin/time -o "$work/$name.time" -f '%e %M' "$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      echo "bench: $name exited $rc: $(tail -3 "$work/$name.err" "$work/$name.out" | tr '\n' ' ')" >&2
+    fi
+    out=$(tail -1 "$work/$name.time"); wall=${out% *}; kb=${out#* }
+    if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then best=$wall; fi
+    [ "$kb" -gt "$best_kb" ] && best_kb=$kb
+  done
+  WALL[$name]=$best
+  printf '%-18s %10.2f %14.0f %12.0f\n' "$name" "$best" "$(echo "$rrsigs / $best" | bc -l)" "$(echo "$best_kb / 1024" | bc -l)"
 }
 run "rollcage" "$R" validate "$work/v1.zone" --origin "$ORIGIN" --ds "$work/ds.txt"
 run "ldns-verify-zone" ldns-verify-zone "$work/v1.zone"
@@ -114,14 +120,24 @@ changed=$(comm -13 <(awk '$4 == "RRSIG" {print $NF}' "$work/v1.zone" | sort) \
 echo "   version 2: $(awk '$4 == "RRSIG"' "$work/v2.zone" | wc -l) RRSIGs, $changed of them new"
 
 # In-process (what a campaign executor does with zones in memory): both versions in one run.
-timings=$("$R" validate "$work/v1.zone" "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --timing |
-          awk '/^timing: index/ {for (i = 1; i <= NF; i++) if ($i == "total") print $(i+1)}')
-full_in=$(echo "$timings" | sed -n 1p); inc_in=$(echo "$timings" | sed -n 2p)
+full_in=""; inc_in=""
+for i in $(seq "$REPEAT"); do
+  timings=$("$R" validate "$work/v1.zone" "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --timing |
+            awk '/^timing: index/ {for (i = 1; i <= NF; i++) if ($i == "total") print $(i+1)}')
+  f=$(echo "$timings" | sed -n 1p); g=$(echo "$timings" | sed -n 2p)
+  if [ -z "$full_in" ] || [ "$(echo "$g < $inc_in" | bc)" = 1 ]; then inc_in=$g; fi
+  if [ -z "$full_in" ] || [ "$(echo "$f < $full_in" | bc)" = 1 ]; then full_in=$f; fi
+done
 # End to end through the CLI with a verdict cache file (cold, then warm), loading included.
-rm -f "$work/verdicts"
-t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" >/dev/null; full_cli=$(echo "$(date +%s.%N) - $t0" | bc)
-"$R" validate "$work/v1.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null
-t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null; inc_cli=$(echo "$(date +%s.%N) - $t0" | bc)
+full_cli=""; inc_cli=""
+for i in $(seq "$REPEAT"); do
+  rm -f "$work/verdicts"
+  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" >/dev/null; f=$(echo "$(date +%s.%N) - $t0" | bc)
+  "$R" validate "$work/v1.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null
+  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null; g=$(echo "$(date +%s.%N) - $t0" | bc)
+  if [ -z "$full_cli" ] || [ "$(echo "$f < $full_cli" | bc)" = 1 ]; then full_cli=$f; fi
+  if [ -z "$inc_cli" ] || [ "$(echo "$g < $inc_cli" | bc)" = 1 ]; then inc_cli=$g; fi
+done
 printf '   in-process: full %.3f s, version 2 after version 1 %.3f s (%.1f%%)\n' "$full_in" "$inc_in" "$(echo "100 * $inc_in / $full_in" | bc -l)"
 printf '   CLI with --cache, load included: full %.3f s, version 2 after version 1 %.3f s (%.1f%%)\n' \
   "$full_cli" "$inc_cli" "$(echo "100 * $inc_cli / $full_cli" | bc -l)"
