@@ -104,46 +104,46 @@ struct SigResult {
   SignatureCheck check;
 };
 
-void RunTasks(const Context& ctx, const std::vector<Task>& tasks, std::vector<SigResult>& results, int threads) {
+// The signature pass: the tasks (one per RRSIG over an authoritative RRset), their results, and the
+// next unclaimed task. Any number of threads may call Work at once; each result is written by the
+// one thread that claimed its task.
+struct SignaturePass {
+  std::vector<Task> tasks;
+  std::vector<SigResult> results;
+  std::atomic<size_t> next{0};
+};
+
+void WorkSignatures(const Context& ctx, SignaturePass* pass) {
   RrsetVerifier verifier(ctx.opt.cache);
   const ZoneIndex& ix = ctx.ix;
   const auto& recs = ix.records();
-  std::atomic<size_t> next{0};
-  auto work = [&]() {
-    constexpr size_t kChunk = 32;
-    RrsetView view;  // rebuilt per RRset, on the worker (tasks of one RRset are adjacent)
-    uint32_t view_of = UINT32_MAX;
-    while (true) {
-      size_t begin = next.fetch_add(kChunk);
-      if (begin >= tasks.size()) return;
-      size_t end = std::min(tasks.size(), begin + kChunk);
-      for (size_t t = begin; t < end; ++t) {
-        auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
-        if (!sig.ok()) continue;
-        if (view_of != tasks[t].rrset) {
-          const ZoneIndex::Rrset& rs = ix.rrsets()[tasks[t].rrset];
-          view.owner = ix.nodes()[rs.node].name;
-          view.type = rs.type;
-          view.rrclass = rs.rrclass;
-          view.ttl = rs.ttl;
-          view.rdatas.clear();
-          for (uint32_t i : rs.records) view.rdatas.emplace_back(recs[i].rdata);
-          view_of = tasks[t].rrset;
-        }
-        results[t].parsed = true;
-        results[t].sig = *sig;
-        results[t].check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
+  const auto& tasks = pass->tasks;
+  constexpr size_t kChunk = 32;
+  RrsetView view;  // rebuilt per RRset (tasks of one RRset are adjacent)
+  uint32_t view_of = UINT32_MAX;
+  while (true) {
+    size_t begin = pass->next.fetch_add(kChunk);
+    if (begin >= tasks.size()) return;
+    size_t end = std::min(tasks.size(), begin + kChunk);
+    for (size_t t = begin; t < end; ++t) {
+      auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
+      if (!sig.ok()) continue;
+      if (view_of != tasks[t].rrset) {
+        const ZoneIndex::Rrset& rs = ix.rrsets()[tasks[t].rrset];
+        view.owner = ix.nodes()[rs.node].name;
+        view.type = rs.type;
+        view.rrclass = rs.rrclass;
+        view.ttl = rs.ttl;
+        view.rdatas.clear();
+        for (uint32_t i : rs.records) view.rdatas.emplace_back(recs[i].rdata);
+        view_of = tasks[t].rrset;
       }
+      SigResult& r = pass->results[t];
+      r.parsed = true;
+      r.sig = *sig;
+      r.check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
     }
-  };
-  if (threads <= 1) {
-    work();
-    return;
   }
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
 }
 
 std::string ShortKey(const std::string& k) {
@@ -249,7 +249,8 @@ void ReportSignature(Context& ctx, const ZoneIndex::Rrset& rs, const dns::RR& si
   }
 }
 
-void CheckSignatures(Context& ctx, int* threads_used) {
+// Which RRsets are authoritative, the structural findings about signatures, and the task list.
+void PrepareSignatures(Context& ctx, SignaturePass* pass) {
   const ZoneIndex& ix = ctx.ix;
   const auto& recs = ix.records();
   Report& rep = ctx.report;
@@ -261,7 +262,7 @@ void CheckSignatures(Context& ctx, int* threads_used) {
 
   // Which RRsets are authoritative (RFC 4035 §2.2): everything at the apex and at authoritative
   // names; at a delegation point only DS and NSEC; nothing below a cut.
-  std::vector<Task> tasks;
+  std::vector<Task>& tasks = pass->tasks;
   tasks.reserve(ix.rrsig_count());
   for (uint32_t r = 0; r < nrr; ++r) {
     const ZoneIndex::Rrset& rs = ix.rrsets()[r];
@@ -316,10 +317,17 @@ void CheckSignatures(Context& ctx, int* threads_used) {
     }
   }
 
-  int threads = ThreadsFor(ctx.opt, tasks.size());
-  *threads_used = threads;
-  std::vector<SigResult> results(tasks.size());
-  RunTasks(ctx, tasks, results, threads);
+  pass->results.resize(tasks.size());
+}
+
+// Findings from the verified signatures, coverage, and the .DE diagnosis.
+void FinishSignatures(Context& ctx, SignaturePass* pass) {
+  const ZoneIndex& ix = ctx.ix;
+  const auto& recs = ix.records();
+  Report& rep = ctx.report;
+  size_t nrr = ix.rrsets().size();
+  const std::vector<Task>& tasks = pass->tasks;
+  const std::vector<SigResult>& results = pass->results;
 
   // Findings, coverage and the .DE diagnosis, in RRset order (deterministic). The common case (every
   // RRSIG valid) allocates nothing: algorithm sets are bitsets, reasons are built only on failure.
@@ -582,29 +590,38 @@ Report Validate(const dns::Zone& zone, const ValidateOptions& options) {
   Context ctx(ix, options, rep);
   auto t1 = Clock::now();
   CheckApexAndKeys(ctx);
-  // The denial checks need only the index: on large zones they run beside the signature checks,
-  // into their own findings, merged afterwards.
+  // The denial checks need only the index. On large zones one thread runs them first and then joins
+  // the signature verification, so both cores stay busy; their findings are merged afterwards.
   Report drep;
   Context dctx(ix, options, drep);
   dctx.have_soa = ctx.have_soa;
   dctx.soa_minimum = ctx.soa_minimum;
   dctx.soa_ttl = ctx.soa_ttl;
-  bool beside = ThreadsFor(options, ix.rrsig_count()) > 1;
-  std::thread denial;
   auto run_denial = [&dctx, &drep] {
     auto t = Clock::now();
     internal::CheckDenial(dctx);
     drep.timing.denial_s = Since(t);
   };
-  if (beside) denial = std::thread(run_denial);
-  CheckSignatures(ctx, &rep.timing.threads);
-  CheckTrust(ctx);
-  rep.timing.signatures_s = Since(t1);
-  if (beside) {
-    denial.join();
+  SignaturePass pass;
+  PrepareSignatures(ctx, &pass);
+  int threads = ThreadsFor(options, pass.tasks.size());
+  rep.timing.threads = threads;
+  if (threads > 1) {
+    std::vector<std::thread> pool;
+    pool.emplace_back([&] {
+      run_denial();
+      WorkSignatures(ctx, &pass);
+    });
+    for (int i = 2; i < threads; ++i) pool.emplace_back([&] { WorkSignatures(ctx, &pass); });
+    WorkSignatures(ctx, &pass);
+    for (auto& t : pool) t.join();
   } else {
+    WorkSignatures(ctx, &pass);
     run_denial();
   }
+  FinishSignatures(ctx, &pass);
+  CheckTrust(ctx);
+  rep.timing.signatures_s = Since(t1);
   rep.timing.denial_s = drep.timing.denial_s;
   ctx.mode = dctx.mode;
   ctx.nsec3_usable = dctx.nsec3_usable;
