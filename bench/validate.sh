@@ -22,6 +22,9 @@ work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 
+# Arithmetic with awk (no bc needed): calc EXPR prints its value; truth EXPR prints 1 or 0.
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+truth() { awk "BEGIN { print (($*) ? 1 : 0) }"; }
 need() { command -v "$1" >/dev/null || { echo "bench: $1 not found (install $2)" >&2; exit 4; }; }
 need dnssec-signzone bind9-utils; need dnssec-verify bind9-utils; need ldns-verify-zone ldnsutils
 need kzonecheck knot-dnssecutils; need openssl openssl; [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (install time)" >&2; exit 4; }
@@ -72,7 +75,7 @@ sign() {  # sign INPUT OUTPUT
 }
 t0=$(date +%s.%N)
 sign "$work/zone.txt" "$work/v1.zone"
-echo "   signed in $(echo "$(date +%s.%N) - $t0" | bc) s"
+echo "   signed in $(calc "$(date +%s.%N) - $t0") s"
 rrsigs=$(awk '$4 == "RRSIG"' "$work/v1.zone" | wc -l)
 records=$(grep -vc '^;' "$work/v1.zone")
 echo "   $records records, $rrsigs RRSIGs"
@@ -91,11 +94,11 @@ run() {
       echo "bench: $name exited $rc: $(tail -3 "$work/$name.err" "$work/$name.out" | tr '\n' ' ')" >&2
     fi
     out=$(tail -1 "$work/$name.time"); wall=${out% *}; kb=${out#* }
-    if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then best=$wall; fi
+    if [ -z "$best" ] || [ "$(truth "$wall < $best")" = 1 ]; then best=$wall; fi
     [ "$kb" -gt "$best_kb" ] && best_kb=$kb
   done
   WALL[$name]=$best
-  printf '%-18s %10.2f %14.0f %12.0f\n' "$name" "$best" "$(echo "$rrsigs / $best" | bc -l)" "$(echo "$best_kb / 1024" | bc -l)"
+  printf '%-18s %10.2f %14.0f %12.0f\n' "$name" "$best" "$(calc "$rrsigs / $best")" "$(calc "$best_kb / 1024")"
 }
 run "rollcage" "$R" validate "$work/v1.zone" --origin "$ORIGIN" --ds "$work/ds.txt"
 run "ldns-verify-zone" ldns-verify-zone "$work/v1.zone"
@@ -125,25 +128,25 @@ echo "   version 2: $(awk '$4 == "RRSIG"' "$work/v2.zone" | wc -l) RRSIGs, $chan
 # In-process (what a campaign executor does with zones in memory): both versions in one run.
 full_in=""; inc_in=""
 for i in $(seq "$REPEAT"); do
-  timings=$("$R" validate "$work/v1.zone" "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --timing |
-            awk '/^timing: index/ {for (i = 1; i <= NF; i++) if ($i == "total") print $(i+1)}')
+  timings=$("$R" validate "$work/v1.zone" "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --timing --format json |
+            awk -F': ' '/"total_s"/ { print $2 + 0 }')
   f=$(echo "$timings" | sed -n 1p); g=$(echo "$timings" | sed -n 2p)
-  if [ -z "$full_in" ] || [ "$(echo "$g < $inc_in" | bc)" = 1 ]; then inc_in=$g; fi
-  if [ -z "$full_in" ] || [ "$(echo "$f < $full_in" | bc)" = 1 ]; then full_in=$f; fi
+  if [ -z "$full_in" ] || [ "$(truth "$g < $inc_in")" = 1 ]; then inc_in=$g; fi
+  if [ -z "$full_in" ] || [ "$(truth "$f < $full_in")" = 1 ]; then full_in=$f; fi
 done
 # End to end through the CLI with a verdict cache file (cold, then warm), loading included.
 full_cli=""; inc_cli=""
 for i in $(seq "$REPEAT"); do
   rm -f "$work/verdicts"
-  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" >/dev/null; f=$(echo "$(date +%s.%N) - $t0" | bc)
+  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" >/dev/null; f=$(calc "$(date +%s.%N) - $t0")
   "$R" validate "$work/v1.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null
-  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null; g=$(echo "$(date +%s.%N) - $t0" | bc)
-  if [ -z "$full_cli" ] || [ "$(echo "$f < $full_cli" | bc)" = 1 ]; then full_cli=$f; fi
-  if [ -z "$inc_cli" ] || [ "$(echo "$g < $inc_cli" | bc)" = 1 ]; then inc_cli=$g; fi
+  t0=$(date +%s.%N); "$R" validate "$work/v2.zone" --origin "$ORIGIN" --ds "$work/ds.txt" --cache "$work/verdicts" >/dev/null; g=$(calc "$(date +%s.%N) - $t0")
+  if [ -z "$full_cli" ] || [ "$(truth "$f < $full_cli")" = 1 ]; then full_cli=$f; fi
+  if [ -z "$inc_cli" ] || [ "$(truth "$g < $inc_cli")" = 1 ]; then inc_cli=$g; fi
 done
-printf '   in-process: full %.3f s, version 2 after version 1 %.3f s (%.1f%%)\n' "$full_in" "$inc_in" "$(echo "100 * $inc_in / $full_in" | bc -l)"
+printf '   in-process: full %.3f s, version 2 after version 1 %.3f s (%.1f%%)\n' "$full_in" "$inc_in" "$(calc "100 * $inc_in / $full_in")"
 printf '   CLI with --cache, load included: full %.3f s, version 2 after version 1 %.3f s (%.1f%%)\n' \
-  "$full_cli" "$inc_cli" "$(echo "100 * $inc_cli / $full_cli" | bc -l)"
+  "$full_cli" "$inc_cli" "$(calc "100 * $inc_cli / $full_cli")"
 
 echo
 echo "== small zones (what a fuzzing campaign emits): 200 delegations, every version in one run"
@@ -152,21 +155,21 @@ sign "$work/small.txt" "$work/small.zone"
 small_sigs=$(awk '$4 == "RRSIG"' "$work/small.zone" | wc -l)
 versions=()
 for i in $(seq 300); do versions+=("$work/small.zone"); done
-small=$("$R" validate "${versions[@]}" --origin "$ORIGIN" --ds "$work/ds.txt" --timing |
-        awk '/^timing: index/ {for (i = 1; i <= NF; i++) if ($i == "total") { n++; if (n == 1) c = $(i+1); else s += $(i+1) } }
-             END { printf "%.2f %.3f", c * 1000, s / (n - 1) * 1000 }')
-printf '   %d RRSIGs: first version %.2f ms; each later version (verdicts cached) %.3f ms, %.0f versions/s\n' \
-  "$small_sigs" "${small% *}" "${small#* }" "$(echo "1000 / ${small#* }" | bc -l)"
+small=$("$R" validate "${versions[@]}" --origin "$ORIGIN" --ds "$work/ds.txt" --timing --format json |
+        awk -F': ' '/"total_s"/ { v = $2 + 0; n++; if (n == 1) c = v; else s += v }
+                    END { printf "%.3f %.4f", c * 1000, s / (n - 1) * 1000 }')
+printf '   %d RRSIGs: first version %.2f ms; each later version (verdicts cached) %.3f ms, %.0f versions/s (validation only)\n' \
+  "$small_sigs" "${small% *}" "${small#* }" "$(calc "1000 / ${small#* }")"
 
 echo
 echo "== targets"
 rc_wall=${WALL[rollcage]}
-rate=$(echo "$rrsigs / $rc_wall" | bc -l)
+rate=$(calc "$rrsigs / $rc_wall")
 verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "NOT met"; fi; }
 for v in ldns-verify-zone dnssec-verify kzonecheck; do
-  printf '   faster than %-17s %s (%.2f s vs %.2f s)\n' "$v:" "$(verdict "$(echo "$rc_wall < ${WALL[$v]}" | bc)")" "$rc_wall" "${WALL[$v]}"
+  printf '   faster than %-17s %s (%.2f s vs %.2f s)\n' "$v:" "$(verdict "$(truth "$rc_wall < ${WALL[$v]}")")" "$rc_wall" "${WALL[$v]}"
 done
-printf '   >= half the 2-process ceiling:  %s (%.0f RRSIGs/s vs %.0f)\n' "$(verdict "$(echo "$rate >= $speed2 / 2" | bc)")" "$rate" "$(echo "$speed2 / 2" | bc -l)"
+printf '   >= half the 2-process ceiling:  %s (%.0f RRSIGs/s vs %.0f)\n' "$(verdict "$(truth "$rate >= $speed2 / 2")")" "$rate" "$(calc "$speed2 / 2")"
 printf '   1%% change in < 10%% of full:     %s in-process (%.1f%%), %s end to end (%.1f%%)\n' \
-  "$(verdict "$(echo "$inc_in < 0.1 * $full_in" | bc)")" "$(echo "100 * $inc_in / $full_in" | bc -l)" \
-  "$(verdict "$(echo "$inc_cli < 0.1 * $full_cli" | bc)")" "$(echo "100 * $inc_cli / $full_cli" | bc -l)"
+  "$(verdict "$(truth "$inc_in < 0.1 * $full_in")")" "$(calc "100 * $inc_in / $full_in")" \
+  "$(verdict "$(truth "$inc_cli < 0.1 * $full_cli")")" "$(calc "100 * $inc_cli / $full_cli")"

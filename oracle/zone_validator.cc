@@ -113,7 +113,9 @@ struct SignaturePass {
   std::atomic<size_t> next{0};
 };
 
-void WorkSignatures(const Context& ctx, SignaturePass* pass) {
+// Claims and runs tasks until none is left (or until about max_tasks were claimed); returns how
+// many it ran.
+size_t WorkSignatures(const Context& ctx, SignaturePass* pass, size_t max_tasks = SIZE_MAX) {
   RrsetVerifier verifier(ctx.opt.cache);
   const ZoneIndex& ix = ctx.ix;
   const auto& recs = ix.records();
@@ -121,10 +123,12 @@ void WorkSignatures(const Context& ctx, SignaturePass* pass) {
   constexpr size_t kChunk = 32;
   RrsetView view;  // rebuilt per RRset (tasks of one RRset are adjacent)
   uint32_t view_of = UINT32_MAX;
-  while (true) {
+  size_t ran = 0;
+  while (ran < max_tasks) {
     size_t begin = pass->next.fetch_add(kChunk);
-    if (begin >= tasks.size()) return;
+    if (begin >= tasks.size()) return ran;
     size_t end = std::min(tasks.size(), begin + kChunk);
+    ran += end - begin;
     for (size_t t = begin; t < end; ++t) {
       auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
       if (!sig.ok()) continue;
@@ -144,6 +148,7 @@ void WorkSignatures(const Context& ctx, SignaturePass* pass) {
       r.check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
     }
   }
+  return ran;
 }
 
 std::string ShortKey(const std::string& k) {
@@ -605,6 +610,16 @@ Report Validate(const dns::Zone& zone, const ValidateOptions& options) {
   SignaturePass pass;
   PrepareSignatures(ctx, &pass);
   int threads = ThreadsFor(options, pass.tasks.size());
+  if (threads > 1) {
+    // Helpers start only when the work left is worth a thread: the calling thread verifies a first
+    // slice and extrapolates (with cached verdicts a large zone can be cheap; starting a thread on a
+    // busy machine can cost milliseconds).
+    auto probe_start = Clock::now();
+    size_t probed = WorkSignatures(ctx, &pass, 128);
+    size_t left = pass.tasks.size() - std::min(pass.tasks.size(), probed);
+    double per_task = probed ? Since(probe_start) / double(probed) : 0;
+    if (per_task * double(left) < 0.004) threads = 1;
+  }
   rep.timing.threads = threads;
   if (threads > 1) {
     std::vector<std::thread> pool;
