@@ -13,7 +13,7 @@
 namespace rollcage::oracle::internal {
 namespace {
 
-std::string HashText(const std::string& h) { return Base32HexEncode(h); }
+std::string HashText(std::string_view h) { return Base32HexEncode(h); }
 
 bool IsChainName(const ZoneIndex::Node& n) {
   return !n.nsec3_only &&
@@ -200,6 +200,7 @@ void CheckNsec3(Context& ctx) {
   // Chain entries: NSEC3 RRs with the zone's parameters at well-formed owners.
   int apex_labels = apex.LabelCount();
   ctx.chain.reserve(raws.size());
+  ctx.hash_arena.assign(raws.size() * 20, 0);  // sized once: the entries' views point into it
   for (auto& raw : raws) {
     const dns::Name& owner = *ix.nodes()[raw.node].name;
     const Nsec3View& v = raw.v;
@@ -220,7 +221,9 @@ void CheckNsec3(Context& ctx) {
     }
     CheckTtl(ctx, owner, dns::rrtype::kNSEC3, ix.rrsets()[raw.rrset].ttl);
     if (v.flags & 1) ctx.report.nsec3_opt_out = true;
-    ctx.chain.push_back(Nsec3Entry{std::move(*hash), raw.node, raw.rrset, bool(v.flags & 1), v.next, v.bitmap});
+    char* slot = ctx.hash_arena.data() + ctx.chain.size() * 20;
+    std::memcpy(slot, hash->data(), 20);
+    ctx.chain.push_back(Nsec3Entry{std::string_view(slot, 20), raw.node, raw.rrset, bool(v.flags & 1), v.next, v.bitmap});
   }
   std::stable_sort(ctx.chain.begin(), ctx.chain.end(),
                    [](const Nsec3Entry& a, const Nsec3Entry& b) { return a.hash < b.hash; });
@@ -234,19 +237,20 @@ void CheckNsec3(Context& ctx) {
       ++i;
     }
   }
+  ctx.BuildChainTable();
   for (size_t i = 0; i < ctx.chain.size(); ++i) {
     const Nsec3Entry& e = ctx.chain[i];
-    const std::string& want = ctx.chain[(i + 1) % ctx.chain.size()].hash;
+    std::string_view want = ctx.chain[(i + 1) % ctx.chain.size()].hash;
     if (e.next != want) {
       ctx.Add(FindingClass::kNsec3ChainGap, ctx.NodeName(e.node), dns::rrtype::kNSEC3,
-              "Next Hashed Owner Name " + HashText(std::string(e.next)) + ", the next NSEC3 in hash order is " +
+              "Next Hashed Owner Name " + HashText(e.next) + ", the next NSEC3 in hash order is " +
                   HashText(want) + (i + 1 == ctx.chain.size() ? " (the chain must close on the first hash)" : ""));
     }
   }
 
   // Every name that needs an NSEC3 has one; names left out are opt-out-able and covered by Opt-Out.
   std::vector<uint8_t> matched(ctx.chain.size(), 0);
-  auto judge = [&](const dns::Name& name, const std::string& h, bool optoutable, const std::vector<uint16_t>& want,
+  auto judge = [&](const dns::Name& name, std::string_view h, bool optoutable, const std::vector<uint16_t>& want,
                    const char* what) {
     int m = ctx.Matching(h);
     if (m >= 0) {
@@ -313,35 +317,63 @@ void CheckNsec3(Context& ctx) {
 
 }  // namespace
 
-const std::string& Context::NodeHash(uint32_t node) {
-  if (node_hash.size() != ix.nodes().size()) node_hash.assign(ix.nodes().size(), std::string());
-  std::string& h = node_hash[node];
-  if (h.empty()) {
-    auto v = Nsec3Hash(*ix.nodes()[node].name, params.hash_algorithm, params.salt, params.iterations);
-    h = v ? *v : std::string(1, '\0');  // never empty once computed
+std::string_view Context::NodeHash(uint32_t node) {
+  if (node_hashed.size() != ix.nodes().size()) {
+    node_hashed.assign(ix.nodes().size(), 0);
+    node_hash.assign(ix.nodes().size() * 20, 0);
   }
-  return h;
+  char* slot = node_hash.data() + size_t(node) * 20;
+  if (!node_hashed[node]) {
+    auto v = Nsec3Hash(*ix.nodes()[node].name, params.hash_algorithm, params.salt, params.iterations);
+    if (!v || v->size() != 20) return {};
+    std::memcpy(slot, v->data(), 20);
+    node_hashed[node] = 1;
+  }
+  return std::string_view(slot, 20);
 }
 
-const std::string& Context::Hash(const dns::Name& name) {
+std::string_view Context::Hash(const dns::Name& name) {
   int n = ix.FindNode(name);
   if (n >= 0) return NodeHash(uint32_t(n));
   auto it = other_hash.find(name);
   if (it != other_hash.end()) return it->second;
   auto h = Nsec3Hash(name, params.hash_algorithm, params.salt, params.iterations);
-  return other_hash.emplace(name, h ? *h : std::string(1, '\0')).first->second;
+  return other_hash.emplace(name, h ? *h : std::string()).first->second;
 }
 
-int Context::Matching(const std::string& h) const {
-  auto it = std::lower_bound(chain.begin(), chain.end(), h,
-                             [](const Nsec3Entry& e, const std::string& x) { return e.hash < x; });
-  return it != chain.end() && it->hash == h ? int(it - chain.begin()) : -1;
+namespace {
+uint64_t HashSlot(std::string_view h) {
+  uint64_t v = 0;
+  std::memcpy(&v, h.data(), std::min<size_t>(8, h.size()));
+  return v * 0x9E3779B97F4A7C15ull;  // the hash is uniform already; mix in case it is short
+}
+}  // namespace
+
+void Context::BuildChainTable() {
+  size_t size = 16;
+  while (size < chain.size() * 2) size <<= 1;
+  chain_table.assign(size, 0);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    size_t slot = HashSlot(chain[i].hash) & (size - 1);
+    while (chain_table[slot] != 0) slot = (slot + 1) & (size - 1);
+    chain_table[slot] = uint32_t(i + 1);
+  }
 }
 
-int Context::Covering(const std::string& h) const {
-  if (chain.empty()) return -1;
+int Context::Matching(std::string_view h) const {
+  if (chain_table.empty() || h.empty()) return -1;
+  size_t mask = chain_table.size() - 1;
+  for (size_t slot = HashSlot(h) & mask; chain_table[slot] != 0; slot = (slot + 1) & mask) {
+    const Nsec3Entry& e = chain[chain_table[slot] - 1];
+    if (e.hash == h) return int(chain_table[slot] - 1);
+  }
+  return -1;
+}
+
+int Context::Covering(std::string_view h) const {
+  if (chain.empty() || h.empty()) return -1;
   auto it = std::upper_bound(chain.begin(), chain.end(), h,
-                             [](const std::string& x, const Nsec3Entry& e) { return x < e.hash; });
+                             [](std::string_view x, const Nsec3Entry& e) { return x < e.hash; });
   size_t i = it == chain.begin() ? chain.size() - 1 : size_t(it - chain.begin()) - 1;
   const Nsec3Entry& e = chain[i];
   std::string_view next = e.next, hv = h, own = e.hash;

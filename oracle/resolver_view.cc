@@ -47,7 +47,9 @@ Judgement JudgeNsec(const Context& ctx, uint32_t node) {
 Judgement JudgeNsec3(Context& ctx, uint32_t node) {
   const dns::Name& name = ctx.NodeName(node);
   if (!ctx.nsec3_usable) {
-    if (ctx.params.hash_algorithm != 1 && !ctx.chain.empty()) return Judgement{Security::kUnchecked, "unsupported NSEC3 hash"};
+    if (ctx.params.hash_algorithm != 1) {
+      return Judgement{Security::kUnchecked, "the NSEC3 hash algorithm is not SHA-1: the proof cannot be checked"};
+    }
     return Bogus("no usable NSEC3 chain");
   }
   int m = ctx.Matching(ctx.NodeHash(node));

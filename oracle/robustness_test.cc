@@ -143,6 +143,22 @@ TEST(RobustnessExtremes, EmptyZoneAndHugeParameters) {
   CheckInvariants(ValidateAt(z, int64_t(1) << 40));
 }
 
+// An NSEC3 hash algorithm other than SHA-1: the chain and the no-DS proofs are not checked (never
+// bogus, never valid).
+TEST_F(Robustness, UnknownNsec3HashIsNotChecked) {
+  dns::Zone z = *zone_;
+  for (auto& rr : z.mutable_records()) {
+    if ((rr.type == rrtype::kNSEC3 || rr.type == rrtype::kNSEC3PARAM) && !rr.rdata.empty()) rr.rdata[0] = 2;
+  }
+  Report r = ValidateAt(z);
+  bool unchecked_hash = false;
+  for (const auto& n : r.not_checked) unchecked_hash |= n.kind == NotCheckedKind::kUnsupportedNsec3Hash;
+  EXPECT_TRUE(unchecked_hash) << FormatText(r);
+  EXPECT_EQ(r.resolver.bogus_unsigned, 0u) << FormatText(r);
+  EXPECT_GT(r.resolver.unchecked, 0u);
+  CheckInvariants(r);
+}
+
 // RapidCheck: any soup of records (owners from a small pool below and outside the apex, any of the
 // DNSSEC types, arbitrary RDATA) gives a report whose invariants hold.
 TEST(RobustnessProperty, RandomRecordSoups) {

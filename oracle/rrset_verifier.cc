@@ -5,6 +5,7 @@
 #include "base/encoding.h"
 #include "oracle/crypto.h"
 #include "oracle/ecdsa_recovery.h"
+#include "oracle/internal/evp.h"
 
 namespace rollcage::oracle {
 namespace {
@@ -21,6 +22,20 @@ bool WireEqualIgnoreCase(std::string_view a, std::string_view b) {
     if (Lower(a[i]) != Lower(b[i])) return false;
   }
   return true;
+}
+
+// SHA-256(signed data || signature length || signature), streamed.
+std::string ContentDigest(std::string_view sd, std::string_view signature) {
+  EVP_MD_CTX* ctx = internal::ThreadMdCtx();
+  unsigned char len[2] = {uint8_t(signature.size() >> 8), uint8_t(signature.size())};
+  unsigned char out[32];
+  unsigned int n = 0;
+  EVP_DigestInit_ex2(ctx, internal::Md(internal::Hash::kSha256), nullptr);
+  EVP_DigestUpdate(ctx, sd.data(), sd.size());
+  EVP_DigestUpdate(ctx, len, 2);
+  EVP_DigestUpdate(ctx, signature.data(), signature.size());
+  EVP_DigestFinal_ex(ctx, out, &n);
+  return std::string(reinterpret_cast<char*>(out), n);
 }
 
 const std::vector<int>& Empty() {
@@ -138,19 +153,16 @@ SignatureCheck RrsetVerifier::Check(const RrsetView& rrset, const RrsigView& sig
     c.outcome = SigOutcome::kKeyUnusable;
     return c;
   }
-  auto sd = BuildSignedData(sig, *rrset.owner, rrset.type, rrset.rrclass, rrset.rdatas);
-  if (!sd.ok()) {
+  thread_local std::string sd_buffer;  // reused: the signed data of the current check
+  if (!BuildSignedDataInto(sig, *rrset.owner, rrset.type, rrset.rrclass, rrset.rdatas, &sd_buffer).ok()) {
     c.outcome = SigOutcome::kBadLabels;
     return c;
   }
+  const std::string* sd = &sd_buffer;
   // The content digest names the (RRset, RRSIG) pair in the cache; the signature digest (the
   // algorithm's own hash for SHA-256 algorithms) is computed only when a verification is needed.
   std::string content;
-  if (cache_) {
-    std::string sig_len;
-    AppendU16(sig_len, uint16_t(sig.signature.size()));
-    content = Sha256(*sd, sig_len + std::string(sig.signature));
-  }
+  if (cache_) content = ContentDigest(*sd, sig.signature);
   std::string sd_digest;
   for (int i : candidates) {
     const ZoneKey& k = keys.keys()[i];

@@ -166,6 +166,10 @@ class RrsetVerifier {
   // rrsig_rdata is a correct signature over rrset by dnskey_rdata: its tag and algorithm match
   // the key, and the signature verifies. Validity windows and signer name are not considered.
   bool Verifies(const RrsetView& rrset, std::string_view rrsig_rdata, std::string_view dnskey_rdata) const;
+  // The same for dns types, as the temporal oracle's SignatureJudge asks it.
+  bool Verifies(const dns::RRset& rrset, const dns::RR& rrsig, const std::string& dnskey_rdata) const {
+    return Verifies(RrsetView::Of(rrset), rrsig.rdata, dnskey_rdata);
+  }
   // ds_rdata at owner is a digest of dnskey_rdata (RFC 4034 §5.1.4): tag, algorithm and digest.
   static bool DsMatches(const dns::Name& owner, std::string_view ds_rdata, std::string_view dnskey_rdata);
 

@@ -134,6 +134,10 @@ TEST_F(RrsetVerifierTest, TimeFreeSingleAnswers) {
   for (const auto& k : keys.keys()) good += v.Verifies(RrsetView::Of(a), sig, k.rdata);
   EXPECT_EQ(good, 1);
   EXPECT_FALSE(v.Verifies(RrsetView::Of(a), "short", keys.keys()[0].rdata));
+  dns::RR sig_rr{N("h1.v.test."), rrtype::kRRSIG, 1, a.ttl, sig};
+  int good_rr = 0;
+  for (const auto& k : keys.keys()) good_rr += v.Verifies(a, sig_rr, k.rdata);
+  EXPECT_EQ(good_rr, 1);
   ValidateOptions o;
   ASSERT_TRUE(LoadTrustFile(signed_->ds_path, N(kOrigin), &o).ok());
   int matches = 0;

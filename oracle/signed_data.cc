@@ -132,50 +132,64 @@ int RrsigLabelCount(const dns::Name& name) {
   return name.IsWildcard() ? n - 1 : n;
 }
 
-Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner, uint16_t type,
-                                    uint16_t rrclass, const std::vector<std::string_view>& rdatas) {
+Status BuildSignedDataInto(const RrsigView& sig, const dns::Name& owner, uint16_t type, uint16_t rrclass,
+                           const std::vector<std::string_view>& rdatas, std::string* out) {
   int fqdn_labels = owner.LabelCount();
   if (sig.labels > fqdn_labels) {
     return BadInput("RRSIG Labels " + std::to_string(sig.labels) + " exceeds the owner's " +
                     std::to_string(fqdn_labels) + " labels");
   }
-  std::string name;
+  // The owner as signed: lowercased, or "*." + the rightmost Labels labels (RFC 4035 §5.3.2).
+  char header[255 + 2 + 10];
+  size_t hlen = 0;
+  const std::string& w = owner.wire();
+  size_t from = 0;
   if (sig.labels < fqdn_labels) {
-    name = "\x01*" + owner.Suffix(sig.labels).Lowercase().wire();
-  } else {
-    name = owner.Lowercase().wire();
+    for (int i = 0; i < fqdn_labels - sig.labels; ++i) from += 1 + static_cast<unsigned char>(w[from]);
+    header[hlen++] = 1;
+    header[hlen++] = '*';
   }
-  // Canonical RDATA: copies only for types with embedded names; views otherwise.
+  for (size_t i = from; i < w.size(); ++i) header[hlen++] = Lower(w[i]);
+  header[hlen++] = char(type >> 8);
+  header[hlen++] = char(type);
+  header[hlen++] = char(rrclass >> 8);
+  header[hlen++] = char(rrclass);
+  for (int sh = 24; sh >= 0; sh -= 8) header[hlen++] = char(sig.original_ttl >> sh);
+
+  out->clear();
+  out->append(sig.without_signature.substr(0, 18));
+  for (char c : sig.signer_wire) out->push_back(Lower(c));
+  auto append_rr = [&](std::string_view c) {
+    out->append(header, hlen);
+    AppendU16(*out, uint16_t(c.size()));
+    out->append(c);
+  };
+  bool names = HasEmbeddedNames(type);
+  if (rdatas.size() == 1 && !names) {  // the common case: no copies, nothing to sort
+    append_rr(rdatas.front());
+    return Status::Ok();
+  }
+  // Canonical RDATA (copies only for types with embedded names), sorted, duplicates removed.
   std::vector<std::string> owned;
   std::vector<std::string_view> canon;
   canon.reserve(rdatas.size());
-  if (HasEmbeddedNames(type)) {
+  if (names) {
     owned.reserve(rdatas.size());
     for (auto r : rdatas) owned.push_back(CanonicalRdata(type, r));
     canon.assign(owned.begin(), owned.end());
   } else {
     canon.assign(rdatas.begin(), rdatas.end());
   }
-  if (canon.size() > 1) {
-    std::sort(canon.begin(), canon.end());
-    canon.erase(std::unique(canon.begin(), canon.end()), canon.end());
-  }
+  std::sort(canon.begin(), canon.end());
+  canon.erase(std::unique(canon.begin(), canon.end()), canon.end());
+  for (std::string_view c : canon) append_rr(c);
+  return Status::Ok();
+}
 
+Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner, uint16_t type,
+                                    uint16_t rrclass, const std::vector<std::string_view>& rdatas) {
   std::string out;
-  size_t total = sig.without_signature.size();
-  for (const auto& c : canon) total += name.size() + 10 + c.size();
-  out.reserve(total);
-  out.append(sig.without_signature.substr(0, 18));
-  for (char c : sig.signer_wire) out.push_back(Lower(c));
-  std::string header = name;
-  AppendU16(header, type);
-  AppendU16(header, rrclass);
-  AppendU32(header, sig.original_ttl);
-  for (std::string_view c : canon) {
-    out += header;
-    AppendU16(out, uint16_t(c.size()));
-    out += c;
-  }
+  RC_RETURN_IF_ERROR(BuildSignedDataInto(sig, owner, type, rrclass, rdatas, &out));
   return out;
 }
 

@@ -46,6 +46,9 @@ int RrsigLabelCount(const dns::Name& name);
 // label count: no resolver could verify such a signature.
 Result<std::string> BuildSignedData(const RrsigView& sig, const dns::Name& owner, uint16_t type,
                                     uint16_t rrclass, const std::vector<std::string_view>& rdatas);
+// The same into *out (its capacity reused: no allocation in steady state).
+Status BuildSignedDataInto(const RrsigView& sig, const dns::Name& owner, uint16_t type, uint16_t rrclass,
+                           const std::vector<std::string_view>& rdatas, std::string* out);
 
 }  // namespace rollcage::oracle
 

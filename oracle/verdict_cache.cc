@@ -24,6 +24,32 @@ VerdictKey VerdictKey::Make(std::string_view content, std::string_view key_id) {
   return k;
 }
 
+namespace {
+
+size_t SlotHash(const VerdictKey& k) {
+  uint64_t h;
+  std::memcpy(&h, k.bytes.data() + 4, sizeof h);  // octet 0 picks the shard
+  return size_t(h);
+}
+
+}  // namespace
+
+VerdictCache::Slot* VerdictCache::Shard::Find(const VerdictKey& k) {
+  size_t mask = slots.size() - 1;
+  for (size_t i = SlotHash(k) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots[i];
+    if (s.state == 0 || s.key == k) return &s;
+  }
+}
+
+void VerdictCache::Shard::Grow() {
+  std::vector<Slot> old = std::move(slots);
+  slots.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  for (const Slot& s : old) {
+    if (s.state != 0) *Find(s.key) = s;
+  }
+}
+
 VerdictCache::VerdictCache(size_t max_entries)
     : shards_(new Shard[kShards]), max_per_shard_(max_entries / kShards + 1) {}
 
@@ -32,28 +58,41 @@ VerdictCache::~VerdictCache() = default;
 std::optional<bool> VerdictCache::Lookup(const VerdictKey& key) const {
   Shard& s = ShardFor(key);
   std::lock_guard<std::mutex> lock(s.mu);
-  auto it = s.map.find(key);
-  if (it == s.map.end()) {
+  if (s.slots.empty()) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  Slot* slot = s.Find(key);
+  if (slot->state == 0) {
     misses_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
   hits_.fetch_add(1, std::memory_order_relaxed);
-  return it->second;
+  return slot->state == 2;
 }
 
 void VerdictCache::Insert(const VerdictKey& key, bool valid) {
   Shard& s = ShardFor(key);
   std::lock_guard<std::mutex> lock(s.mu);
   // A full shard starts over: the cache is an accelerator, never a source of truth.
-  if (s.map.size() >= max_per_shard_) s.map.clear();
-  s.map[key] = valid;
+  if (s.used >= max_per_shard_) {
+    s.slots.clear();
+    s.used = 0;
+  }
+  if ((s.used + 1) * 2 > s.slots.size()) s.Grow();
+  Slot* slot = s.Find(key);
+  if (slot->state == 0) {
+    slot->key = key;
+    ++s.used;
+  }
+  slot->state = valid ? 2 : 1;
 }
 
 size_t VerdictCache::size() const {
   size_t n = 0;
   for (int i = 0; i < kShards; ++i) {
     std::lock_guard<std::mutex> lock(shards_[i].mu);
-    n += shards_[i].map.size();
+    n += shards_[i].used;
   }
   return n;
 }
@@ -61,7 +100,8 @@ size_t VerdictCache::size() const {
 void VerdictCache::Clear() {
   for (int i = 0; i < kShards; ++i) {
     std::lock_guard<std::mutex> lock(shards_[i].mu);
-    shards_[i].map.clear();
+    shards_[i].slots.clear();
+    shards_[i].used = 0;
   }
 }
 
@@ -71,9 +111,10 @@ Status VerdictCache::Save(const std::string& path) const {
   uint32_t count = 0;
   for (int i = 0; i < kShards; ++i) {
     std::lock_guard<std::mutex> lock(shards_[i].mu);
-    for (const auto& [k, v] : shards_[i].map) {
-      body.append(reinterpret_cast<const char*>(k.bytes.data()), k.bytes.size());
-      body.push_back(v ? 1 : 0);
+    for (const Slot& s : shards_[i].slots) {
+      if (s.state == 0) continue;
+      body.append(reinterpret_cast<const char*>(s.key.bytes.data()), s.key.bytes.size());
+      body.push_back(s.state == 2 ? 1 : 0);
       ++count;
     }
   }

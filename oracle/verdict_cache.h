@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "base/status.h"
 
@@ -50,17 +50,19 @@ class VerdictCache {
   Status Load(const std::string& path);
 
  private:
-  struct KeyHash {
-    size_t operator()(const VerdictKey& k) const {
-      size_t h;
-      std::memcpy(&h, k.bytes.data() + 4, sizeof h);
-      return h;
-    }
-  };
   static constexpr int kShards = 64;
+  // One shard: an open-addressing table (linear probing) of 16-octet keys; the keys are uniform
+  // digests, so their octets are the hash. state: 0 empty, 1 invalid, 2 valid.
+  struct Slot {
+    VerdictKey key;
+    uint8_t state = 0;
+  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<VerdictKey, bool, KeyHash> map;
+    std::vector<Slot> slots;
+    size_t used = 0;
+    Slot* Find(const VerdictKey& k);  // the slot holding k, or the empty slot where it goes
+    void Grow();
   };
   Shard& ShardFor(const VerdictKey& k) const { return shards_[k.bytes[0] % kShards]; }
 

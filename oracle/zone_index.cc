@@ -61,6 +61,11 @@ ZoneIndex ZoneIndex::Build(const dns::Zone& zone, const dns::Name& apex) {
   std::vector<uint32_t> node_of(n_recs);
   for (uint32_t i = 0; i < n_recs; ++i) {
     const dns::Name& owner = recs[i].owner;
+    // Zone files list an owner's records together: the same octets as the previous owner need no lookup.
+    if (i > 0 && owner.wire() == recs[i - 1].owner.wire()) {
+      node_of[i] = node_of[i - 1];
+      continue;
+    }
     size_t h = hasher(owner) & mask;
     while (table[h] != 0 && !(*names[table[h] - 1] == owner)) h = (h + 1) & mask;
     if (table[h] == 0) {

@@ -100,48 +100,55 @@ struct Task {
 
 struct SigResult {
   bool parsed = false;
+  RrsigView sig;  // views into the zone's records
   SignatureCheck check;
 };
 
-void RunTasks(const Context& ctx, const std::vector<Task>& tasks, std::vector<SigResult>& results, int threads) {
+// The signature pass: the tasks (one per RRSIG over an authoritative RRset), their results, and the
+// next unclaimed task. Any number of threads may call Work at once; each result is written by the
+// one thread that claimed its task.
+struct SignaturePass {
+  std::vector<Task> tasks;
+  std::vector<SigResult> results;
+  std::atomic<size_t> next{0};
+};
+
+// Claims and runs tasks until none is left (or until about max_tasks were claimed); returns how
+// many it ran.
+size_t WorkSignatures(const Context& ctx, SignaturePass* pass, size_t max_tasks = SIZE_MAX) {
   RrsetVerifier verifier(ctx.opt.cache);
   const ZoneIndex& ix = ctx.ix;
   const auto& recs = ix.records();
-  std::atomic<size_t> next{0};
-  auto work = [&]() {
-    constexpr size_t kChunk = 32;
-    RrsetView view;  // rebuilt per RRset, on the worker (tasks of one RRset are adjacent)
-    uint32_t view_of = UINT32_MAX;
-    while (true) {
-      size_t begin = next.fetch_add(kChunk);
-      if (begin >= tasks.size()) return;
-      size_t end = std::min(tasks.size(), begin + kChunk);
-      for (size_t t = begin; t < end; ++t) {
-        auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
-        if (!sig.ok()) continue;
-        if (view_of != tasks[t].rrset) {
-          const ZoneIndex::Rrset& rs = ix.rrsets()[tasks[t].rrset];
-          view.owner = ix.nodes()[rs.node].name;
-          view.type = rs.type;
-          view.rrclass = rs.rrclass;
-          view.ttl = rs.ttl;
-          view.rdatas.clear();
-          for (uint32_t i : rs.records) view.rdatas.emplace_back(recs[i].rdata);
-          view_of = tasks[t].rrset;
-        }
-        results[t].parsed = true;
-        results[t].check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
+  const auto& tasks = pass->tasks;
+  constexpr size_t kChunk = 32;
+  RrsetView view;  // rebuilt per RRset (tasks of one RRset are adjacent)
+  uint32_t view_of = UINT32_MAX;
+  size_t ran = 0;
+  while (ran < max_tasks) {
+    size_t begin = pass->next.fetch_add(kChunk);
+    if (begin >= tasks.size()) return ran;
+    size_t end = std::min(tasks.size(), begin + kChunk);
+    ran += end - begin;
+    for (size_t t = begin; t < end; ++t) {
+      auto sig = RrsigView::Parse(recs[tasks[t].record].rdata);
+      if (!sig.ok()) continue;
+      if (view_of != tasks[t].rrset) {
+        const ZoneIndex::Rrset& rs = ix.rrsets()[tasks[t].rrset];
+        view.owner = ix.nodes()[rs.node].name;
+        view.type = rs.type;
+        view.rrclass = rs.rrclass;
+        view.ttl = rs.ttl;
+        view.rdatas.clear();
+        for (uint32_t i : rs.records) view.rdatas.emplace_back(recs[i].rdata);
+        view_of = tasks[t].rrset;
       }
+      SigResult& r = pass->results[t];
+      r.parsed = true;
+      r.sig = *sig;
+      r.check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
     }
-  };
-  if (threads <= 1) {
-    work();
-    return;
   }
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  return ran;
 }
 
 std::string ShortKey(const std::string& k) {
@@ -247,7 +254,8 @@ void ReportSignature(Context& ctx, const ZoneIndex::Rrset& rs, const dns::RR& si
   }
 }
 
-void CheckSignatures(Context& ctx, int* threads_used) {
+// Which RRsets are authoritative, the structural findings about signatures, and the task list.
+void PrepareSignatures(Context& ctx, SignaturePass* pass) {
   const ZoneIndex& ix = ctx.ix;
   const auto& recs = ix.records();
   Report& rep = ctx.report;
@@ -259,7 +267,7 @@ void CheckSignatures(Context& ctx, int* threads_used) {
 
   // Which RRsets are authoritative (RFC 4035 §2.2): everything at the apex and at authoritative
   // names; at a delegation point only DS and NSEC; nothing below a cut.
-  std::vector<Task> tasks;
+  std::vector<Task>& tasks = pass->tasks;
   tasks.reserve(ix.rrsig_count());
   for (uint32_t r = 0; r < nrr; ++r) {
     const ZoneIndex::Rrset& rs = ix.rrsets()[r];
@@ -317,26 +325,50 @@ void CheckSignatures(Context& ctx, int* threads_used) {
     }
   }
 
-  int threads = ThreadsFor(ctx.opt, tasks.size());
-  *threads_used = threads;
-  std::vector<SigResult> results(tasks.size());
-  RunTasks(ctx, tasks, results, threads);
+  pass->results.resize(tasks.size());
+}
 
-  // Findings, coverage and the .DE diagnosis, in RRset order (deterministic).
-  std::set<uint8_t> algorithms = ctx.keys.Algorithms();
+// Findings from the verified signatures, coverage, and the .DE diagnosis.
+void FinishSignatures(Context& ctx, SignaturePass* pass) {
+  const ZoneIndex& ix = ctx.ix;
+  const auto& recs = ix.records();
+  Report& rep = ctx.report;
+  size_t nrr = ix.rrsets().size();
+  const std::vector<Task>& tasks = pass->tasks;
+  const std::vector<SigResult>& results = pass->results;
+
+  // Findings, coverage and the .DE diagnosis, in RRset order (deterministic). The common case (every
+  // RRSIG valid) allocates nothing: algorithm sets are bitsets, reasons are built only on failure.
+  struct AlgSet {
+    uint64_t w[4] = {};
+    void Add(uint8_t a) { w[a >> 6] |= uint64_t(1) << (a & 63); }
+    bool Has(uint8_t a) const { return w[a >> 6] >> (a & 63) & 1; }
+    bool Empty() const { return !(w[0] | w[1] | w[2] | w[3]); }
+  };
+  std::vector<uint8_t> algorithms;
+  for (uint8_t a : ctx.keys.Algorithms()) {
+    if (AlgorithmSupported(a)) algorithms.push_back(a);
+  }
   std::map<uint8_t, size_t> unsupported;
   struct DeSig {
     std::vector<std::string> recovered;
   };
   std::map<std::pair<uint16_t, uint8_t>, std::vector<DeSig>> de;
+  auto why = [](const SignatureCheck& c) {
+    std::string w = SigOutcomeName(c.outcome);
+    if (c.expired) w += ", expired";
+    if (c.not_yet_valid) w += ", not yet valid";
+    if (c.signer_mismatch) w += ", wrong signer";
+    return w;
+  };
   size_t t = 0;
   for (uint32_t r = 0; r < nrr; ++r) {
     if (!ctx.authoritative[r]) continue;
     const ZoneIndex::Rrset& rs = ix.rrsets()[r];
     const dns::Name& owner = *ix.nodes()[rs.node].name;
-    std::set<uint8_t> covered, present;
-    std::map<uint8_t, std::string> why_not;
+    AlgSet covered, present;
     size_t unsupported_sigs = 0;
+    size_t first = t;
     for (size_t k = 0; k < rs.sigs.size(); ++k, ++t) {
       const SigResult& res = results[t];
       const dns::RR& sig_rr = recs[tasks[t].record];
@@ -346,7 +378,7 @@ void CheckSignatures(Context& ctx, int* threads_used) {
         ctx.Add(FindingClass::kRrsigMalformed, owner, rs.type, e.ok() ? "RRSIG RDATA malformed" : e.status().message());
         continue;
       }
-      auto sig = RrsigView::Parse(sig_rr.rdata);
+      const RrsigView& sig = res.sig;
       const SignatureCheck& c = res.check;
       rep.crypto_ops += c.crypto_ops;
       if (c.outcome == SigOutcome::kValid && c.crypto_ops == 0) ++rep.cache_hits;
@@ -356,38 +388,42 @@ void CheckSignatures(Context& ctx, int* threads_used) {
         case SigOutcome::kUnsupportedAlgorithm: ++rep.rrsigs_not_checked; ++unsupported_sigs; break;
         default: ++rep.rrsigs_invalid; break;
       }
-      ReportSignature(ctx, rs, sig_rr, *sig, c, unsupported);
-      present.insert(sig->algorithm);
-      if (c.Validates()) {
-        covered.insert(sig->algorithm);
-      } else if (!why_not.count(sig->algorithm)) {
-        std::string w = SigOutcomeName(c.outcome);
-        if (c.expired) w += ", expired";
-        if (c.not_yet_valid) w += ", not yet valid";
-        if (c.signer_mismatch) w += ", wrong signer";
-        why_not[sig->algorithm] = w;
-      }
+      ReportSignature(ctx, rs, sig_rr, sig, c, unsupported);
+      present.Add(sig.algorithm);
+      if (c.Validates()) covered.Add(sig.algorithm);
       if (c.outcome == SigOutcome::kInvalid) {
-        de[{sig->key_tag, sig->algorithm}].push_back(DeSig{c.recovered_keys});
+        de[{sig.key_tag, sig.algorithm}].push_back(DeSig{c.recovered_keys});
       }
     }
-    if (!covered.empty()) {
+    // The first failing RRSIG of algorithm a, for the reasons below.
+    auto why_not = [&](uint8_t a) -> std::string {
+      for (size_t u = first; u < t; ++u) {
+        if (results[u].parsed && results[u].sig.algorithm == a && !results[u].check.Validates()) return why(results[u].check);
+      }
+      return "malformed";
+    };
+    if (!covered.Empty()) {
       ctx.secure[r] = 1;
     } else if (!rs.sigs.empty() && unsupported_sigs == rs.sigs.size()) {
       ctx.unchecked[r] = 1;
     } else {
       ctx.bogus_reason[r] = rs.sigs.empty() ? "no RRSIG" : "no RRSIG validates";
-      if (!why_not.empty()) ctx.bogus_reason[r] += " (" + why_not.begin()->second + ")";
+      for (size_t u = first; u < t; ++u) {
+        if (results[u].parsed) {
+          ctx.bogus_reason[r] += " (" + why(results[u].check) + ")";
+          break;
+        }
+      }
     }
     if (rs.sigs.empty()) {
       ctx.Add(FindingClass::kRrsetUnsigned, owner, rs.type, "an authoritative RRset without any RRSIG");
       continue;
     }
     for (uint8_t a : algorithms) {
-      if (covered.count(a) || !AlgorithmSupported(a)) continue;
+      if (covered.Has(a)) continue;
       ctx.Add(FindingClass::kRrsetAlgorithmMissing, owner, rs.type,
               "no valid RRSIG of algorithm " + AlgorithmName(a) + ", which the apex DNSKEY RRset holds" +
-                  (present.count(a) ? " (" + why_not[a] + ")" : " (no RRSIG of that algorithm)"),
+                  (present.Has(a) ? " (" + why_not(a) + ")" : " (no RRSIG of that algorithm)"),
               -1, a);
     }
   }
@@ -562,34 +598,56 @@ Report Validate(const dns::Zone& zone, const ValidateOptions& options) {
   Context ctx(ix, options, rep);
   auto t1 = Clock::now();
   CheckApexAndKeys(ctx);
-  // The denial checks need only the index: on large zones they run beside the signature checks,
-  // into their own findings, merged afterwards.
+  // The denial checks need only the index. On large zones one thread runs them first and then joins
+  // the signature verification, so both cores stay busy; their findings are merged afterwards.
   Report drep;
   Context dctx(ix, options, drep);
   dctx.have_soa = ctx.have_soa;
   dctx.soa_minimum = ctx.soa_minimum;
   dctx.soa_ttl = ctx.soa_ttl;
-  bool beside = ThreadsFor(options, ix.rrsig_count()) > 1;
-  std::thread denial;
   auto run_denial = [&dctx, &drep] {
     auto t = Clock::now();
     internal::CheckDenial(dctx);
     drep.timing.denial_s = Since(t);
   };
-  if (beside) denial = std::thread(run_denial);
-  CheckSignatures(ctx, &rep.timing.threads);
-  CheckTrust(ctx);
-  rep.timing.signatures_s = Since(t1);
-  if (beside) {
-    denial.join();
+  SignaturePass pass;
+  PrepareSignatures(ctx, &pass);
+  int threads = ThreadsFor(options, pass.tasks.size());
+  if (threads > 1) {
+    // Helpers start only when the work left is worth a thread: the calling thread verifies a first
+    // slice and extrapolates (with cached verdicts a large zone can be cheap; starting a thread on a
+    // busy machine can cost milliseconds).
+    auto probe_start = Clock::now();
+    size_t probed = WorkSignatures(ctx, &pass, 128);
+    size_t left = pass.tasks.size() - std::min(pass.tasks.size(), probed);
+    double per_task = probed ? Since(probe_start) / double(probed) : 0;
+    if (per_task * double(left) < 0.004) threads = 1;
+  }
+  rep.timing.threads = threads;
+  if (threads > 1) {
+    std::vector<std::thread> pool;
+    pool.emplace_back([&] {
+      run_denial();
+      WorkSignatures(ctx, &pass);
+    });
+    for (int i = 2; i < threads; ++i) pool.emplace_back([&] { WorkSignatures(ctx, &pass); });
+    WorkSignatures(ctx, &pass);
+    for (auto& t : pool) t.join();
   } else {
+    WorkSignatures(ctx, &pass);
     run_denial();
   }
+  FinishSignatures(ctx, &pass);
+  CheckTrust(ctx);
+  rep.timing.signatures_s = Since(t1);
   rep.timing.denial_s = drep.timing.denial_s;
   ctx.mode = dctx.mode;
   ctx.nsec3_usable = dctx.nsec3_usable;
   ctx.params = dctx.params;
   ctx.chain = std::move(dctx.chain);
+  ctx.chain_table = std::move(dctx.chain_table);
+  ctx.hash_arena = std::move(dctx.hash_arena);  // a vector move keeps the buffer the views point into
+  ctx.node_hashed = std::move(dctx.node_hashed);
   ctx.node_hash = std::move(dctx.node_hash);
   ctx.other_hash = std::move(dctx.other_hash);
   rep.denial = drep.denial;

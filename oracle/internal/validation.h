@@ -20,7 +20,7 @@
 namespace rollcage::oracle::internal {
 
 struct Nsec3Entry {
-  std::string hash;         // raw octets of the owner's hash
+  std::string_view hash;    // raw octets of the owner's hash (in Context::hash_arena)
   uint32_t node = 0;
   int rrset = -1;
   bool opt_out = false;
@@ -58,7 +58,10 @@ struct Context {
   bool nsec3_usable = false;       // parameters known and hash supported
   dns::Nsec3ParamData params;
   std::vector<Nsec3Entry> chain;   // NSEC3 RRs with the zone's parameters, by hash
-  std::vector<std::string> node_hash;  // per node, computed on first use (empty: not yet)
+  std::vector<uint32_t> chain_table;  // open addressing on the hash's first octets: chain index + 1
+  std::vector<char> hash_arena;       // the chain's owner hashes, 20 octets each (never reallocated)
+  std::vector<char> node_hash;        // per node, 20 octets, computed on first use
+  std::vector<uint8_t> node_hashed;   // per node: node_hash holds its hash
   std::unordered_map<dns::Name, std::string, dns::NameHash> other_hash;  // names that hold no records
 
   void Add(FindingClass c, const dns::Name& owner, uint16_t type, std::string detail, int key_tag = -1,
@@ -68,12 +71,13 @@ struct Context {
   const dns::Name& NodeName(uint32_t node) const { return *ix.nodes()[node].name; }
 
   // NSEC3 hash of a name under the zone's parameters (memoized).
-  const std::string& Hash(const dns::Name& name);
-  const std::string& NodeHash(uint32_t node);
+  std::string_view Hash(const dns::Name& name);
+  std::string_view NodeHash(uint32_t node);
   // Index in chain of the NSEC3 whose hash equals h, or -1.
-  int Matching(const std::string& h) const;
+  int Matching(std::string_view h) const;
+  void BuildChainTable();
   // Index in chain of the NSEC3 whose span (owner, next) covers h, or -1 (RFC 5155 §1.3 "covers").
-  int Covering(const std::string& h) const;
+  int Covering(std::string_view h) const;
 };
 
 void CheckDenial(Context& ctx);

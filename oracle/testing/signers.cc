@@ -104,6 +104,12 @@ std::string UnsignedZoneText(const std::string& origin, const ZoneShape& s) {
     z << "a.b.c.deep A 192.0.2.5\n";
     z << "cname CNAME www\n";
     z << "srv._tcp SRV 1 2 443 WWW\n";
+    // Embedded names in upper case: the canonical form lowercases them (RFC 4034 §6.2).
+    z << "mx2 MX 10 MAIL.EXTERNAL.example.\n";
+    z << "naptr NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" _SIP._UDP.MAIL.EXTERNAL.example.\n";
+    z << "rp RP MBOX.EXAMPLE.NET. TXT.EXAMPLE.NET.\n";
+    z << "ptr PTR HOST.EXAMPLE.NET.\n";
+    z << "dname DNAME TARGET.EXAMPLE.NET.\n";
     z << "d.x.optent NS ns.elsewhere.example.\n";  // an insecure delegation below empty non-terminals
   }
   for (int i = 0; i < s.hosts; ++i) {
