@@ -37,14 +37,11 @@ Diagnosis Diagnose(const RunResult& r) {
     d.text = "no zone was published\n";
     return d;
   }
-  // The first version with a static error, else the version where the first finding happened,
-  // else the last.
+  // The last version with a static error (the fullest picture of the damage), else the version
+  // where the first finding happened, else the last.
   int pick = 0;
   for (const auto& f : r.findings) {
-    if (f.source == "static" && f.severity == "error" && f.zone_version > 0) {
-      pick = f.zone_version;
-      break;
-    }
+    if (f.source == "static" && f.severity == "error" && f.zone_version > pick) pick = f.zone_version;
   }
   if (!pick) {
     for (const auto& f : r.findings) {

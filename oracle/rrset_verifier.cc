@@ -209,6 +209,7 @@ void RrsetVerifier::Diagnose(const RrsetView& rrset, const RrsigView& sig, const
     std::set<uint16_t> flags;
     for (int i : candidates) flags.insert(keys.keys()[i].flags);
     for (const auto& q : RecoverEcdsaPublicKeys(a, digest, sig.signature)) {
+      c->candidate_keys.push_back(q);
       for (uint16_t f : flags) {
         std::string rdata;
         AppendU16(rdata, f);

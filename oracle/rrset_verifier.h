@@ -109,6 +109,11 @@ struct SignatureCheck {
   int crypto_ops = 0;            // signature verifications actually computed (0: all cached)
   InvalidEvidence evidence = InvalidEvidence::kNone;
   std::vector<std::string> recovered_keys;  // ECDSA: recovered public keys carrying its tag
+  // ECDSA: every public key recovered from it (both candidates), whatever their tags. A key that
+  // several invalid signatures of one zone recover to made them (an unpublished key signing under
+  // a published key's tag, as in the .DE outage, where the signer wrote the published tag).
+  std::vector<std::string> candidate_keys;
+  int candidate_votes = 0;  // set by the zone validator: signatures that recover to the best candidate
 
   // A resolver would accept it at `now` (RFC 4035 §5.3.1-§5.3.3).
   bool Validates() const {

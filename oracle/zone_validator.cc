@@ -225,7 +225,10 @@ void ReportSignature(Context& ctx, const ZoneIndex::Rrset& rs, const dns::RR& si
         case InvalidEvidence::kUnpublishedKey:
           ctx.Add(FindingClass::kRrsigUnpublishedKeySameTag, owner, rs.type,
                   none_of + "; the public key recovered from it (" + ShortKey(c.recovered_keys.front()) +
-                      ") has the same tag: an unpublished key made it",
+                      (c.candidate_votes >= 2
+                           ? ") made " + std::to_string(c.candidate_votes) +
+                                 " invalid signatures of this zone: an unpublished key signed under this tag"
+                           : ") has the same tag: an unpublished key made it"),
                   tag, a);
           break;
         case InvalidEvidence::kUndetermined:
@@ -361,6 +364,14 @@ void FinishSignatures(Context& ctx, SignaturePass* pass) {
     if (c.signer_mismatch) w += ", wrong signer";
     return w;
   };
+  // Keys recovered from several invalid signatures made them: count, per recovered key, the
+  // invalid signatures of the zone that recover to it (random points never repeat).
+  std::map<std::string, int> votes;
+  for (const auto& res : results) {
+    if (!res.parsed || res.check.outcome != SigOutcome::kInvalid) continue;
+    std::set<std::string> seen(res.check.candidate_keys.begin(), res.check.candidate_keys.end());
+    for (const auto& k : seen) ++votes[k];
+  }
   size_t t = 0;
   for (uint32_t r = 0; r < nrr; ++r) {
     if (!ctx.authoritative[r]) continue;
@@ -379,7 +390,18 @@ void FinishSignatures(Context& ctx, SignaturePass* pass) {
         continue;
       }
       const RrsigView& sig = res.sig;
-      const SignatureCheck& c = res.check;
+      SignatureCheck c = res.check;
+      if (c.outcome == SigOutcome::kInvalid && c.evidence == InvalidEvidence::kNotMadeOverThisData) {
+        const std::string* best = nullptr;
+        for (const auto& k : c.candidate_keys) {
+          if (!best || votes[k] > votes[*best]) best = &k;
+        }
+        if (best && votes[*best] >= 2) {
+          c.evidence = InvalidEvidence::kUnpublishedKey;
+          c.recovered_keys = {*best};
+          c.candidate_votes = votes[*best];
+        }
+      }
       rep.crypto_ops += c.crypto_ops;
       if (c.outcome == SigOutcome::kValid && c.crypto_ops == 0) ++rep.cache_hits;
       switch (c.outcome) {
