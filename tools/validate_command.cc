@@ -16,13 +16,90 @@
 #include "oracle/report.h"
 #include "oracle/verdict_cache.h"
 #include "oracle/zone_validator.h"
+#include "harness/oracle_judge.h"
+#include "timeline/timeline.h"
 #include "tools/cli/command.h"
+
+#include <nlohmann/json.hpp>
 
 namespace rollcage::tools {
 namespace {
 
+// --timeline DIR: the static oracle on every zone version (at its publication time, under the
+// parent DS served then) and the temporal oracle on the whole timeline (docs/timeline.md).
+int RunTimeline(const cli::Args& args) {
+  const std::string cmd = "validate";
+  std::string format = args.Get("format", "text");
+  if (format != "text" && format != "json") {
+    return cli::Fail(cmd, UsageError("--format must be text or json, got '" + format + "'"));
+  }
+  if (!args.positional().empty()) return cli::Fail(cmd, UsageError("give zone files or --timeline DIR, not both"));
+  std::string dir = args.Get("timeline");
+  auto tl = timeline::ReadTimeline(dir);
+  if (!tl.ok()) return cli::Fail(cmd, tl.status());
+  if (args.Has("origin")) {
+    auto o = dns::Name::FromText(args.Get("origin"));
+    if (!o.ok() || !(*o == tl->origin)) {
+      return cli::Fail(cmd, UsageError("--origin differs from the timeline's origin " + tl->origin.ToText()));
+    }
+  }
+  harness::OracleJudge judge;
+  std::vector<harness::Finding> all;
+  nlohmann::json versions = nlohmann::json::array();
+  size_t bad_versions = 0;
+  for (size_t i = 0; i < tl->zones.size(); ++i) {
+    const auto& z = tl->zones[i];
+    std::vector<dns::RR> ds;
+    for (const auto& d : tl->parent_ds) {
+      if (d.published <= z.published) ds = d.ds;
+    }
+    auto fs = judge.CheckZone(z.zone, ds, z.published);
+    if (!fs.ok()) return cli::Fail(cmd, fs.status());
+    size_t errors = 0, warnings = 0;
+    nlohmann::json jf = nlohmann::json::array();
+    for (auto& f : *fs) {
+      f.zone_version = int(i + 1);
+      (f.severity == "error" ? errors : warnings)++;
+      jf.push_back({{"class", f.cls}, {"severity", f.severity}, {"owner", f.owner}, {"type", f.type}, {"detail", f.detail}});
+      all.push_back(f);
+    }
+    if (errors) ++bad_versions;
+    versions.push_back({{"version", i + 1}, {"file", z.file}, {"published", FormatTimeIso(z.published)},
+                        {"errors", errors}, {"warnings", warnings}, {"findings", jf}});
+  }
+  auto temporal = judge.CheckTimeline(*tl);
+  if (!temporal.ok()) return cli::Fail(cmd, temporal.status());
+  nlohmann::json jt = nlohmann::json::array();
+  size_t temporal_errors = 0;
+  for (const auto& f : *temporal) {
+    temporal_errors += f.severity == "error";
+    jt.push_back({{"class", f.cls}, {"severity", f.severity}, {"instant", FormatTimeIso(f.at)}, {"owner", f.owner},
+                  {"type", f.type}, {"zone_version", f.zone_version}, {"detail", f.detail}});
+    all.push_back(f);
+  }
+  bool defects = bad_versions > 0 || temporal_errors > 0;
+  if (format == "json") {
+    nlohmann::json j{{"timeline", dir},
+                     {"origin", tl->origin.ToText()},
+                     {"zone_versions", tl->zones.size()},
+                     {"ds_versions", tl->parent_ds.size()},
+                     {"versions", versions},
+                     {"temporal", jt},
+                     {"verdict", defects ? "defects" : "valid"}};
+    std::printf("%s\n", j.dump(1).c_str());
+  } else {
+    for (const auto& f : all) std::printf("%s\n", harness::FormatFinding(f).c_str());
+    std::printf("timeline %s: %zu zone versions (%zu with errors), %zu parent DS versions; temporal oracle: %zu "
+                "finding(s): %s\n", dir.c_str(), tl->zones.size(), bad_versions, tl->parent_ds.size(),
+                temporal->size(), defects ? "DEFECTS" : "VALID");
+  }
+  return defects ? kExitFindings : kExitOk;
+}
+
 int Run(const cli::Args& args) {
   const std::string cmd = "validate";
+  if (args.Has("timeline")) return RunTimeline(args);
+  if (args.positional().empty()) return cli::Fail(cmd, UsageError("missing ZONE (or --timeline DIR)"));
   if (!args.Has("origin")) return cli::Fail(cmd, UsageError("--origin NAME is required"));
   auto origin = dns::Name::FromText(args.Get("origin"));
   if (!origin.ok()) return cli::Fail(cmd, UsageError("--origin: " + origin.status().message()));
@@ -110,7 +187,8 @@ cli::Command Make() {
   cli::Command c;
   c.name = "validate";
   c.summary = "judge a signed zone with the independent oracle (findings as text or JSON)";
-  c.usage = "ZONE... --origin NAME [--ds FILE | --trust-anchor FILE] [--time T] [--format text|json]";
+  c.usage = "ZONE... --origin NAME [--ds FILE | --trust-anchor FILE] [--time T] [--format text|json]\n"
+            "       rollcage validate --timeline DIR [--format text|json]";
   c.details =
       "Checks every signature (OpenSSL EVP, every published key with the RRSIG's tag tried), algorithm\n"
       "coverage, TTLs, labels, delegations and glue, the chain of trust, the NSEC/NSEC3 chain, the .DE\n"
@@ -131,8 +209,9 @@ cli::Command Make() {
       {"cache", "FILE", "verdict cache file: load before, save after (reuse across runs)"},
       {"max-findings", "N", "findings printed per class (default 20 for text, all for json; -1: all)"},
       {"timing", "", "print phase timings"},
+      {"timeline", "DIR", "judge a timeline (docs/timeline.md): every version, then every cache mix over time"},
   };
-  c.min_positional = 1;
+  c.min_positional = 0;
   c.max_positional = -1;
   c.run = Run;
   return c;
