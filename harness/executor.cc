@@ -394,9 +394,20 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
       log("event: " + PrintEvent(e));
       if (!s.ok()) {
         if (s.kind() == ErrorKind::kUsage) return s.WithContext("event '" + PrintEvent(e) + "'");
-        add_findings({Finding{"executor", "signer-error", "error", clock.Now(), 0, "", "",
-                              "event '" + PrintEvent(e) + "': " + s.message()}},
-                     0);
+        if (s.kind() == ErrorKind::kInternal) {
+          // A bug in the signer's own code, not a refusal.
+          add_findings({Finding{"executor", "signer-error", "error", clock.Now(), 0, "", "",
+                                "event '" + PrintEvent(e) + "': " + s.message()}},
+                       0);
+        } else {
+          // The signer refused the request (an HSM fault, a missing key): it retries on its own.
+          log("signer refused '" + PrintEvent(e) + "': " + s.message());
+          collect_faults();
+        }
+      }
+      if (!signer_->Running() && auto_restart == kNever && !std::holds_alternative<Crash>(e)) {
+        log("signer crashed (armed crash point)");
+        auto_restart = clock.Now() + options_.max_downtime;
       }
       if (tick_after) RC_RETURN_IF_ERROR(tick());
     }

@@ -122,7 +122,7 @@ Result<HuntResult> Hunt(const HuntConfig& c) {
     RC_ASSERT(!r->Failed());
   };
   uint64_t batch_seed = Mix(c.seed);
-  while (Now() - start < c.budget_s) {
+  while (Now() - start < c.budget_s && (c.max_scenarios <= 0 || out.scenarios < c.max_scenarios)) {
     rc::detail::TestParams params;
     params.seed = batch_seed;
     params.maxSuccess = c.batch;

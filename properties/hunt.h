@@ -24,6 +24,7 @@ struct HuntConfig {
   uint64_t seed = 1;
   double budget_s = 60;
   int batch = 8;                  // scenarios per RapidCheck run (each run has its own seed)
+  int max_scenarios = 0;          // stop after this many scenarios (0: only the budget counts)
   int max_size = 40;
   bool shrink = true;
   std::string work_dir;           // scratch for signer state; empty: a temporary directory

@@ -102,6 +102,9 @@ Result<KeyManager> KeyManager::Open(Policy policy, KeyFactory* factory, KeyManag
     s.alg_phase = j.at("alg_phase").get<std::string>();
     s.alg_since = j.at("alg_since").get<UnixTime>();
     s.max_zone_ttl = j.at("max_zone_ttl").get<uint32_t>();
+    s.max_zone_ttl_seen = j.value("max_zone_ttl_seen", UnixTime(0));
+    s.max_zone_ttl_dropping = j.value("max_zone_ttl_dropping", false);
+    if (j.contains("unconfirmed")) s.unconfirmed = j.at("unconfirmed").get<std::vector<std::pair<int, std::string>>>();
     for (const auto& kj : j.at("keys")) {
       auto k = KeyFromJson(kj);
       if (!k.ok()) return BadInput(m.options_.state_path + ": corrupt key state: " + k.status().message());
@@ -129,6 +132,9 @@ Status KeyManager::Save() {
          {"alg_phase", s.alg_phase},
          {"alg_since", s.alg_since},
          {"max_zone_ttl", s.max_zone_ttl},
+         {"max_zone_ttl_seen", s.max_zone_ttl_seen},
+         {"max_zone_ttl_dropping", s.max_zone_ttl_dropping},
+         {"unconfirmed", s.unconfirmed},
          {"keys", keys}};
   return WriteFileAtomic(options_.state_path, j.dump(1) + "\n");
 }
@@ -220,9 +226,75 @@ std::vector<std::string> KeyManager::DesiredDs() const {
   return out;
 }
 
+namespace {
+
+// The timestamps a transition sets, by name (for the provisional-until-published bookkeeping).
+std::vector<std::pair<const char*, UnixTime ManagedKey::*>> TimedFields() {
+  return {{"published", &ManagedKey::published},         {"removed", &ManagedKey::removed},
+          {"zone_active", &ManagedKey::zone_active},     {"zone_retired", &ManagedKey::zone_retired},
+          {"dnskey_active", &ManagedKey::dnskey_active}, {"dnskey_retired", &ManagedKey::dnskey_retired}};
+}
+
+}  // namespace
+
+Status KeyManager::ConfirmPublished(UnixTime now) {
+  if (state_.unconfirmed.empty()) return Status::Ok();
+  for (const auto& [serial, field] : state_.unconfirmed) {
+    for (auto& k : state_.keys) {
+      if (k.serial != serial) continue;
+      for (const auto& [name, member] : TimedFields()) {
+        if (field == name && k.*member) k.*member = now;
+      }
+    }
+  }
+  state_.unconfirmed.clear();
+  return Save();
+}
+
 Status KeyManager::Step(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl) {
-  state_.max_zone_ttl = std::max(max_zone_ttl, policy_.dnskey_ttl);
+  std::vector<ManagedKey> before = state_.keys;
+  Status s = StepInner(now, parent_ds, max_zone_ttl);
+  // Times set by this step are provisional until ConfirmPublished.
+  bool added = false;
+  for (const auto& k : state_.keys) {
+    const ManagedKey* old = nullptr;
+    for (const auto& b : before) {
+      if (b.serial == k.serial) old = &b;
+    }
+    for (const auto& [name, member] : TimedFields()) {
+      if (k.*member && (!old || !(old->*member))) {
+        state_.unconfirmed.push_back({k.serial, name});
+        added = true;
+      }
+    }
+  }
+  if (added) {
+    Status saved = Save();
+    if (s.ok()) s = saved;
+  }
+  return s;
+}
+
+Status KeyManager::StepInner(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl) {
+  uint32_t current = std::max(max_zone_ttl, policy_.dnskey_ttl);
+  if (current >= state_.max_zone_ttl || now >= state_.max_zone_ttl_seen + UnixTime(state_.max_zone_ttl)) {
+    bool changed = current != state_.max_zone_ttl;
+    state_.max_zone_ttl = current;
+    state_.max_zone_ttl_seen = now;
+    // Persist a new high-water mark at once: a crash must not forget that a large TTL was served.
+    if (changed) RC_RETURN_IF_ERROR(Save());
+  } else if (!state_.max_zone_ttl_dropping) {
+    // The largest TTL just stopped being served: persist when, so a restart decays it correctly.
+    state_.max_zone_ttl_dropping = true;
+    RC_RETURN_IF_ERROR(Save());
+  }
+  if (current >= state_.max_zone_ttl) state_.max_zone_ttl_dropping = false;
   RC_RETURN_IF_ERROR(FinishPending(now));
+  // One transition at a time: wait until the last one was published.
+  if (!state_.unconfirmed.empty()) {
+    ObserveParent(now, parent_ds);
+    return Status::Ok();
+  }
   ObserveParent(now, parent_ds);
   // A removed key's DS is withdrawn once its DNSKEY has left every cache (double-DS, algorithm roll).
   for (auto& k : state_.keys) {

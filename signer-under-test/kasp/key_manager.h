@@ -82,6 +82,13 @@ class KeyManager {
   // now (as the signer observes them). max_zone_ttl: the largest TTL in the zone (for Iret).
   Status Step(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl);
 
+  // A transition takes effect when a zone reflecting it is published, not when it is decided: the
+  // signer may die in between (found by the crash property). Step records the times it set as
+  // provisional and takes no further step until the signer reports the zone published here; their
+  // times then become `now`, so every interval (Ipub, Iret) counts from real publication.
+  Status ConfirmPublished(UnixTime now);
+  bool HasUnconfirmed() const { return !state_.unconfirmed.empty(); }
+
   // Requests (scenario events): roll a role now; roll to another algorithm; generate a standby key.
   Status RequestRollover(Role role, UnixTime now);
   Status RequestAlgorithmRollover(uint8_t algorithm, UnixTime now);
@@ -104,8 +111,14 @@ class KeyManager {
     uint8_t alg_target = 0;
     std::string alg_phase;  // "", sign, publish, ds, remove, done
     UnixTime alg_since = 0;
+    // The largest TTL resolvers may still hold (RFC 7583 TTLsig): after a TTL is lowered, the old,
+    // larger TTL counts until RRsets served with it have expired from caches (found by the crash
+    // property: a ZSK removed Iret after a TTL drop, while the RRset with the old TTL was cached).
     uint32_t max_zone_ttl = 0;
+    UnixTime max_zone_ttl_seen = 0;  // when an RRset with max_zone_ttl was last served
+    bool max_zone_ttl_dropping = false;
     std::vector<ManagedKey> keys;
+    std::vector<std::pair<int, std::string>> unconfirmed;  // (key serial, field) set but not yet published
   };
   const State& state() const { return state_; }
 
@@ -113,6 +126,7 @@ class KeyManager {
   KeyManager(Policy p, KeyFactory* f, KeyManagerOptions o) : policy_(std::move(p)), factory_(f), options_(std::move(o)) {}
   Status Save();
   Status Crash(const std::string& point);
+  Status StepInner(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl);
   // Persists the intent, makes the key, persists it again; returns its index in state_.keys.
   Result<size_t> NewKey(Role role, uint8_t algorithm, UnixTime now, bool standby, bool collide);
   Status FinishPending(UnixTime now);

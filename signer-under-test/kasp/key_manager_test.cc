@@ -48,6 +48,7 @@ struct Driver {
     }
     Status s = m.Step(t, parent, 3600);
     if (!s.ok()) return s;
+    RC_RETURN_IF_ERROR(m.ConfirmPublished(t));  // the signer publishes at once
     auto want = m.DesiredDs();
     if (want != last_submitted) {
       pending.push_back({t + delay, want});

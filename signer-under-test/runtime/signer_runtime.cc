@@ -340,6 +340,8 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   }
   serial_ = signed_zone->serial;
   RC_RETURN_IF_ERROR(SaveState());
+  // The zone goes out now: the key transitions it reflects take effect (their times become now).
+  RC_RETURN_IF_ERROR(km_->ConfirmPublished(now));
   cache_ = std::move(signed_zone->cache);
   next_refresh_ = signed_zone->next_refresh;
   last_fingerprint_ = fingerprint;
