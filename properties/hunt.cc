@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -49,7 +50,9 @@ Status FillBounds(ScenarioTemplate* t) {
   probe.policy = t->policy;
   auto p = harness::PolicyFor(probe);
   if (!p.ok()) return p.status();
-  t->max_ahead = p->inception_offset / 2;
+  // Half the smallest margin the signer keeps against clock error: inception backdating and the
+  // publish/retire safety added to Ipub and Iret (a forward clock move shortens those waits).
+  t->max_ahead = std::min({p->inception_offset, p->publish_safety, p->retire_safety}) / 2;
   t->max_publish_delay = p->propagation_delay;
   return Status::Ok();
 }
