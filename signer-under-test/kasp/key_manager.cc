@@ -277,18 +277,25 @@ Status KeyManager::Step(UnixTime now, const std::vector<std::string>& parent_ds,
 
 Status KeyManager::StepInner(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl) {
   uint32_t current = std::max(max_zone_ttl, policy_.dnskey_ttl);
-  if (current >= state_.max_zone_ttl || now >= state_.max_zone_ttl_seen + UnixTime(state_.max_zone_ttl)) {
-    bool changed = current != state_.max_zone_ttl;
+  if (current >= state_.max_zone_ttl) {
+    bool changed = current != state_.max_zone_ttl || state_.max_zone_ttl_dropping;
     state_.max_zone_ttl = current;
     state_.max_zone_ttl_seen = now;
+    state_.max_zone_ttl_dropping = false;
     // Persist a new high-water mark at once: a crash must not forget that a large TTL was served.
     if (changed) RC_RETURN_IF_ERROR(Save());
   } else if (!state_.max_zone_ttl_dropping) {
-    // The largest TTL just stopped being served: persist when, so a restart decays it correctly.
+    // RRsets with the largest TTL were served until now (lowered or deleted just now): they stay
+    // in caches for that TTL from now on (found by the clean hunt: a deleted 1-day RRset).
     state_.max_zone_ttl_dropping = true;
+    state_.max_zone_ttl_seen = now;
+    RC_RETURN_IF_ERROR(Save());
+  } else if (now >= state_.max_zone_ttl_seen + UnixTime(state_.max_zone_ttl)) {
+    state_.max_zone_ttl = current;
+    state_.max_zone_ttl_seen = now;
+    state_.max_zone_ttl_dropping = false;
     RC_RETURN_IF_ERROR(Save());
   }
-  if (current >= state_.max_zone_ttl) state_.max_zone_ttl_dropping = false;
   RC_RETURN_IF_ERROR(FinishPending(now));
   // One transition at a time: wait until the last one was published.
   if (!state_.unconfirmed.empty()) {
