@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "harness/adapters/command_adapter.h"
 #include "harness/adapters/reference_adapter.h"
 #include "harness/oracle_judge.h"
 #include "signer-under-test/mutants/mutants.h"
@@ -30,15 +31,23 @@ uint64_t Mix(uint64_t x) {
 }  // namespace
 
 Result<harness::RunResult> RunScenario(const harness::Scenario& s, const std::string& work_dir,
-                                       const harness::ExecutorOptions& options) {
+                                       const harness::ExecutorOptions& options, const std::string& signer_command) {
   std::error_code ec;
   std::filesystem::remove_all(work_dir, ec);
-  auto adapter = harness::ReferenceAdapter::Create(s, {.state_dir = work_dir + "/signer-state"});
-  if (!adapter.ok()) return adapter.status();
+  std::unique_ptr<harness::SignerAdapter> adapter;
+  if (signer_command.empty()) {
+    auto a = harness::ReferenceAdapter::Create(s, {.state_dir = work_dir + "/signer-state"});
+    if (!a.ok()) return a.status();
+    adapter = std::move(a).value();
+  } else {
+    auto a = harness::CommandAdapter::Create(s, {.command = signer_command, .state_dir = work_dir + "/signer-state"});
+    if (!a.ok()) return a.status();
+    adapter = std::move(a).value();
+  }
   harness::OracleJudge judge;
-  harness::Executor ex(adapter->get(), &judge, options);
+  harness::Executor ex(adapter.get(), &judge, options);
   auto r = ex.Run(s);
-  adapter->reset();
+  adapter.reset();
   std::filesystem::remove_all(work_dir, ec);
   return r;
 }
@@ -110,7 +119,7 @@ Result<HuntResult> Hunt(const HuntConfig& c) {
     harness::Scenario s = *GenHuntScenario(t);
     s.seed = *rc::gen::inRange<uint64_t>(1, 1000000);
     if (show) std::fprintf(stderr, "--- scenario %d\n%s", out.scenarios + 1, harness::Print(s).c_str());
-    auto r = RunScenario(s, work + "/run", eo);
+    auto r = RunScenario(s, work + "/run", eo, c.signer_command);
     ++out.scenarios;
     if (c.progress) c.progress(out.scenarios, Now() - start, failures);
     if (!r.ok()) {
@@ -147,7 +156,7 @@ Result<HuntResult> Hunt(const HuntConfig& c) {
     // RapidCheck's last failing call during shrinking is the minimal counterexample.
     out.counterexample = *last_failing;
     harness::ExecutorOptions full;  // judge everything for the report
-    auto r = RunScenario(out.counterexample, work + "/replay", full);
+    auto r = RunScenario(out.counterexample, work + "/replay", full, c.signer_command);
     if (!r.ok()) return r.status();
     out.replay = std::move(r).value();
   }

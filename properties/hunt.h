@@ -16,8 +16,11 @@
 namespace rollcage::properties {
 
 // Runs one scenario against the reference signer (fresh state under work_dir) with the oracles.
+// signer_command: empty for the reference signer; else an external signer run through the command
+// adapter (docs/adapters.md).
 Result<harness::RunResult> RunScenario(const harness::Scenario& s, const std::string& work_dir,
-                                       const harness::ExecutorOptions& options = {});
+                                       const harness::ExecutorOptions& options = {},
+                                       const std::string& signer_command = "");
 
 struct HuntConfig {
   ScenarioTemplate scenario;      // header (HSMs, algorithm, denial, policy, mutant) and bounds
@@ -28,6 +31,7 @@ struct HuntConfig {
   int max_size = 40;
   bool shrink = true;
   std::string work_dir;           // scratch for signer state; empty: a temporary directory
+  std::string signer_command;     // an external signer (command adapter); empty: the reference signer
   // Called after every scenario: (scenarios run, elapsed seconds, failures so far).
   std::function<void(int, double, int)> progress;
 };

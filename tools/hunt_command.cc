@@ -46,9 +46,11 @@ int Run(const cli::Args& args) {
     if (eq == std::string::npos) return cli::Fail(name, UsageError("--policy wants KEY=VALUE, got '" + kv + "'"));
     c.scenario.policy[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  c.signer_command = args.Get("signer-cmd", "");
   std::string out = args.Get("out", harness::ResultsDir() + "/hunt-" + FormatTimeCompact(RealClock::Now()));
-  std::printf("rollcage hunt: seed %llu, budget %s, signer reference%s, %d HSM(s), algorithm %d, %s\n",
-              (unsigned long long)c.seed, harness::FormatSeconds(c.budget_s).c_str(),
+  std::string signer = c.signer_command.empty() ? "reference" : "command " + c.signer_command;
+  std::printf("rollcage hunt: seed %llu, budget %s, signer %s%s, %d HSM(s), algorithm %d, %s\n",
+              (unsigned long long)c.seed, harness::FormatSeconds(c.budget_s).c_str(), signer.c_str(),
               mutant.empty() ? "" : (" with mutant " + mutant).c_str(), c.scenario.hsms, c.scenario.algorithm,
               c.scenario.denial.c_str());
   std::fflush(stdout);
@@ -56,7 +58,8 @@ int Run(const cli::Args& args) {
   harness::RunRecord rec;
   rec.kind = "hunt";
   rec.command = "rollcage hunt --seed " + std::to_string(c.seed) + " --budget " + std::to_string(int(c.budget_s)) +
-                (mutant.empty() ? "" : " --mutant " + mutant);
+                (mutant.empty() ? "" : " --mutant " + mutant) +
+                (c.signer_command.empty() ? "" : " --signer-cmd " + c.signer_command);
   rec.started = RealClock::Now();
   rec.seed = c.seed;
   rec.budget_s = c.budget_s;
@@ -140,6 +143,7 @@ cli::Command Make() {
       {"algorithm", "N", "8, 13 or 15 (default 13)"},
       {"denial", "MODE", "nsec, nsec3 or nsec3-optout (default nsec3)"},
       {"policy", "KEY=VALUE", "policy override (docs/kasp.md)", true},
+      {"signer-cmd", "CMD", "hunt an external signer run as a command (docs/adapters.md)"},
   };
   c.run = Run;
   return c;

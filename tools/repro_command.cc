@@ -34,7 +34,7 @@ int Run(const cli::Args& args) {
   }
   std::string work = args.Get("out", "");
   std::string scratch = work.empty() ? "/tmp/rollcage-repro-" + std::to_string(::getpid()) : work + "/run";
-  auto r = properties::RunScenario(s->scenario, scratch);
+  auto r = properties::RunScenario(s->scenario, scratch, {}, args.Get("signer-cmd", ""));
   if (!r.ok()) return cli::Fail(name, r.status());
   std::printf("timeline:\n");
   for (const auto& l : r->log) std::printf("  %s\n", l.c_str());
@@ -74,6 +74,7 @@ cli::Command Make() {
       {"out", "DIR", "write the timeline there"},
       {"mutant", "NAME", "replay with this planted bug switched on instead of the file's"},
       {"clean", "", "replay on the clean signer (ignore the file's mutant line)"},
+      {"signer-cmd", "CMD", "replay against an external signer run as a command (docs/adapters.md)"},
   };
   c.min_positional = 1;
   c.max_positional = 1;
