@@ -329,6 +329,7 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
       RC_RETURN_IF_ERROR(tick());
     } else {
       bool tick_after = false;
+      bool was_running = signer_->Running();
       Status s = std::visit(
           Overloaded{
               [&](const Advance& x) { return run_until(clock.Now() + x.seconds); },
@@ -392,6 +393,11 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
           },
           e);
       log("event: " + PrintEvent(e));
+      if (was_running && !signer_->Running() && auto_restart == kNever) {
+        // The signer died at an armed crash point while serving the request.
+        log("signer crashed (armed crash point)");
+        auto_restart = clock.Now() + options_.max_downtime;
+      }
       if (!s.ok()) {
         if (s.kind() == ErrorKind::kUsage) return s.WithContext("event '" + PrintEvent(e) + "'");
         add_findings({Finding{"executor", "signer-error", "error", clock.Now(), 0, "", "",

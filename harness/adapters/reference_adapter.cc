@@ -168,9 +168,19 @@ Result<TickOutput> ReferenceAdapter::Tick(const TickInput& in) {
   return out;
 }
 
+// A crash point reached while serving a request: the signer process dies there (the executor sees
+// it stopped and restarts it), which is not an error of the request.
+Status ReferenceAdapter::CrashedAt(Status s) {
+  if (!s.ok() && s.message().rfind("crash at ", 0) == 0) {
+    runtime_.reset();
+    return Status::Ok();
+  }
+  return s;
+}
+
 Status ReferenceAdapter::Keygen(KeyRole role, bool collide, UnixTime now) {
   if (!runtime_) return Status::Ok();
-  return runtime_->AddStandby(ToRole(role), collide, now);
+  return CrashedAt(runtime_->AddStandby(ToRole(role), collide, now));
 }
 
 Status ReferenceAdapter::Rollover(KeyRole role, UnixTime now) {
@@ -179,7 +189,7 @@ Status ReferenceAdapter::Rollover(KeyRole role, UnixTime now) {
   signer::kasp::Role r = ToRole(role);
   if (policy_.csk) r = signer::kasp::Role::kCsk;
   else if (r == signer::kasp::Role::kCsk) r = signer::kasp::Role::kZsk;
-  return runtime_->RequestRollover(r, now);
+  return CrashedAt(runtime_->RequestRollover(r, now));
 }
 
 Status ReferenceAdapter::RolloverAlgorithm(uint8_t algorithm, UnixTime now) {
@@ -187,7 +197,7 @@ Status ReferenceAdapter::RolloverAlgorithm(uint8_t algorithm, UnixTime now) {
   if (algorithm != 8 && algorithm != 13 && algorithm != 15) {
     return UsageError("algorithm " + std::to_string(algorithm) + " is not supported by the reference signer");
   }
-  return runtime_->RequestAlgorithmRollover(algorithm, now);
+  return CrashedAt(runtime_->RequestAlgorithmRollover(algorithm, now));
 }
 
 Status ReferenceAdapter::ApplyPlan() {

@@ -53,6 +53,7 @@ class ReferenceAdapter : public SignerAdapter {
  private:
   ReferenceAdapter() = default;
   Status ApplyPlan();
+  Status CrashedAt(Status s);
 
   Scenario scenario_;
   ReferenceAdapterOptions options_;

@@ -43,6 +43,7 @@ constexpr std::array<const char*, 4> kOrigins = {"example.", "Ex-Ample.test.", "
 constexpr int64_t kInceptionOffset = 3600;  // the policy default; the decoder never changes it
 constexpr int64_t kMaxAhead = kInceptionOffset / 2;
 constexpr int64_t kMaxBehind = -86400;
+constexpr int64_t kMaxForward = kInceptionOffset / 2;  // total forward movement of the signer's clock
 
 enum class Kind {
   kAdd, kRemove, kRemoveRrset, kTtl, kDelegate, kUndelegate, kAdvance, kSkew, kJump, kPublishDelay,
@@ -134,7 +135,25 @@ struct State {
   int hsms = 0;
   int64_t propagation = 300;
   int64_t offset = 0;    // the signer's clock minus true time
+  int64_t forward = 0;   // how far the offset has moved forward in total
+
+  // Moves the signer's clock offset toward `target` within the bounds, and returns the new offset.
+  // Forward moves are budgeted over the whole run: a clock that jumps forward makes every interval
+  // the signer measures from its own records (Ipub, Iret, DS settle) that much shorter, which only
+  // the policy's one-hour safety margins absorb.
+  int64_t MoveClock(int64_t target) {
+    target = std::clamp(target, kMaxBehind, kMaxAhead);
+    if (target > offset) {
+      target = std::min(target, offset + (kMaxForward - forward));
+      forward += target - offset;
+    }
+    offset = target;
+    return offset;
+  }
   int64_t advanced = 0;  // simulated time so far
+  uint8_t algorithm = 13;
+  bool rolled_algorithm = false;  // an algorithm rollover was asked for
+  std::vector<dns::Name> delegated;  // delegations made so far
   std::shared_ptr<const std::array<dns::Name, 32>> table;  // shared: states are copied per trial
   const std::array<dns::Name, 32>& names() const { return *table; }
 
@@ -231,12 +250,23 @@ std::optional<Event> DecodeEvent(Kind k, uint8_t hi, const uint8_t* a, State* st
     case Kind::kDelegate: {
       int n = name(a[0]);
       if (n == 0 || st->names()[size_t(n)].IsWildcard()) n = kChildName;
-      return Event(Delegate{st->names()[size_t(n)], (hi & 1) != 0, (hi & 2) == 0});
+      const dns::Name& child = st->names()[size_t(n)];
+      // No delegation above or below another: the DS of the lower one would sit below a zone cut
+      // (an error of the unsigned zone, not of the signer: RFC 4035 §2.4).
+      for (const auto& d : st->delegated) {
+        if (!(d == child) && (d.IsSubdomainOf(child) || child.IsSubdomainOf(d))) return std::nullopt;
+      }
+      if (std::find(st->delegated.begin(), st->delegated.end(), child) == st->delegated.end()) {
+        st->delegated.push_back(child);
+      }
+      return Event(Delegate{child, (hi & 1) != 0, (hi & 2) == 0});
     }
     case Kind::kUndelegate: {
       int n = name(a[0]);
       if (n == 0) n = kChildName;
-      return Event(Undelegate{st->names()[size_t(n)]});
+      const dns::Name& child = st->names()[size_t(n)];
+      std::erase_if(st->delegated, [&](const dns::Name& d) { return d.IsSubdomainOf(child); });
+      return Event(Undelegate{child});
     }
     case Kind::kAdvance: {
       int64_t d = std::min(DurationOf(a[0]), kMaxDecodedAdvance - st->advanced);
@@ -245,21 +275,23 @@ std::optional<Event> DecodeEvent(Kind k, uint8_t hi, const uint8_t* a, State* st
       return Event(Advance{d});
     }
     case Kind::kSkew: {
-      int64_t s = std::clamp(kSkews[a[0] & 15], kMaxBehind, kMaxAhead);
-      st->offset = s;
+      int64_t s = st->MoveClock(kSkews[a[0] & 15]);
       return Event(Skew{s});
     }
     case Kind::kJump: {
-      int64_t target = std::clamp(st->offset + kJumps[a[0] & 15], kMaxBehind, kMaxAhead);
-      int64_t d = target - st->offset;
-      st->offset = target;
-      return Event(Jump{d});
+      int64_t before = st->offset;
+      return Event(Jump{st->MoveClock(before + kJumps[a[0] & 15]) - before});
     }
     case Kind::kPublishDelay: return Event(PublishDelay{std::min(kPublishDelays[a[0] & 7], st->propagation)});
     case Kind::kDsDelay: return Event(DsDelay{kDsDelays[a[0] & 7]});
-    case Kind::kKeygen: return Event(Keygen{kRoles[hi & 3], (hi & 4) != 0});
+    case Kind::kKeygen:
+      // `collide` searches for key material with a given tag: fast for ECDSA P-256 (a walk of
+      // points), hours for RSA (one prime search per try), so only while the zone's keys are P-256.
+      return Event(Keygen{kRoles[hi & 3], (hi & 4) != 0 && st->algorithm == 13 && !st->rolled_algorithm});
+    case Kind::kAlgorithmRollover:
+      if (kRolloverAlgorithms[hi] != st->algorithm) st->rolled_algorithm = true;
+      return Event(AlgorithmRollover{kRolloverAlgorithms[hi]});
     case Kind::kRollover: return Event(Rollover{kRoles[hi & 3]});
-    case Kind::kAlgorithmRollover: return Event(AlgorithmRollover{kRolloverAlgorithms[hi]});
     case Kind::kHsmFault:
       if (st->hsms == 0) return std::nullopt;
       return Event(HsmFault{int(hi % (st->hsms + 1)), FaultSpec(a[0], a[1], a[2])});
@@ -306,6 +338,7 @@ Scenario DecodeHeader(const uint8_t h[5], State* st) {
   if (st) {  // the event decoder's state (its name table costs a few allocations)
     st->SetOrigin(s.origin);
     st->hsms = s.hsms;
+    st->algorithm = s.algorithm;
     st->propagation = kPropagationSeconds[h[4] & 3];
   }
   return s;

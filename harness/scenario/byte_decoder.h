@@ -4,11 +4,15 @@
 // as zero), and every decoded scenario stays inside the fault bounds a correct signer must survive
 // (docs/fuzzing.md "The scenario byte format"):
 //   - the signer's clock is never more than half the policy's inception-offset ahead of true time and
-//     never more than one day behind (skew and jump are clamped);
+//     never more than one day behind, and it moves forward by at most that half in total over the
+//     run, so no interval the signer measures shrinks by more than its safety margins absorb
+//     (skew and jump are clamped);
 //   - publish-delay never exceeds the policy's propagation-delay;
 //   - HSM faults are chaos plan lines with rv, succeed-but-report, latency or `removed for N` actions,
 //     and every repeating trigger has a `max`, so the pool always recovers;
-//   - at most kMaxDecodedEvents events and kMaxDecodedAdvance seconds of simulated time.
+//   - at most kMaxDecodedEvents events and kMaxDecodedAdvance seconds of simulated time;
+//   - no delegation above or below another one (its DS would sit below a zone cut);
+//   - `keygen ... collide` only while the zone's keys are ECDSA P-256 (colliding RSA keys take hours).
 // The format is versioned (kByteFormatVersion): corpus files are only meaningful to the decoder of
 // their version.
 #ifndef ROLLCAGE_HARNESS_SCENARIO_BYTE_DECODER_H_

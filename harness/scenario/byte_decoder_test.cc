@@ -61,10 +61,13 @@ TEST(ByteDecoder, RandomInputsStayInBoundsAndRoundTrip) {
     p.denial = s->denial;
     Status ps = p.Apply(s->policy);
     ASSERT_TRUE(ps.ok()) << ps.message();
-    int64_t offset = 0, advanced = 0;
+    int64_t offset = 0, advanced = 0, forward = 0;
     for (const auto& e : s->events) {
+      int64_t before = offset;
       if (auto* x = std::get_if<Skew>(&e)) offset = x->seconds;
       if (auto* x = std::get_if<Jump>(&e)) offset += x->seconds;
+      forward += std::max<int64_t>(0, offset - before);
+      ASSERT_LE(forward, p.inception_offset / 2) << Print(*s);
       ASSERT_LE(offset, p.inception_offset / 2) << Print(*s);
       ASSERT_GE(offset, -86400) << Print(*s);
       if (auto* x = std::get_if<Advance>(&e)) advanced += x->seconds;
@@ -162,11 +165,15 @@ TEST(ByteDecoder, ClampsClockFaults) {
   std::string b(5, '\0');
   b += std::string("\x15\x05", 2);  // jump +1d (slot 21, kJumps[5])
   b += std::string("\x15\x05", 2);
+  b += std::string("\x14\x07", 2);  // skew -1d (kSkews[7])
+  b += std::string("\x14\x00", 2);  // skew 0: forward again, but the budget is spent
   auto s = DecodeScenario(b);
   ASSERT_TRUE(s.ok());
-  ASSERT_EQ(s->events.size(), 2u);
+  ASSERT_EQ(s->events.size(), 4u);
   EXPECT_EQ(PrintEvent(s->events[0]), "jump +30m");
   EXPECT_EQ(PrintEvent(s->events[1]), "jump +0s");
+  EXPECT_EQ(PrintEvent(s->events[2]), "skew -1d");
+  EXPECT_EQ(PrintEvent(s->events[3]), "skew -1d");
 }
 
 }  // namespace

@@ -426,14 +426,16 @@ Status KeyManager::StepCsk(UnixTime now) {
       s = *idx;
     }
     RC_RETURN_IF_ERROR(Crash("transition"));
-    state_.keys[s].published = now;
+    // The successor signs the DNSKEY RRset from its publication on: when its DS replaces the old
+    // one (Ipub later), every cached DNSKEY RRset already carries its signature (RFC 7583 §3.3.1).
+    state_.keys[s].published = state_.keys[s].dnskey_active = now;
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
   }
   ManagedKey* s = &state_.keys[*succ];
   if (!s->published) {
     RC_RETURN_IF_ERROR(Crash("transition"));
-    s->published = now;
+    s->published = s->dnskey_active = now;
     RC_RETURN_IF_ERROR(Save());
     return Crash("after-transition");
   }
