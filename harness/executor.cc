@@ -31,7 +31,8 @@ dns::RR MakeRR(const dns::Name& owner, uint16_t type, uint32_t ttl, std::string 
 std::string FakeDigest(const dns::Name& child, uint64_t seed) {
   std::string out;
   uint64_t h = 1469598103934665603ull ^ seed;
-  for (unsigned char c : child.Lowercase().wire()) h = (h ^ c) * 1099511628211ull;
+  const dns::Name lower = child.Lowercase();  // a range-for over Lowercase().wire() reads a dead temporary
+  for (unsigned char c : lower.wire()) h = (h ^ c) * 1099511628211ull;
   for (int i = 0; i < 32; ++i) {
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;

@@ -102,6 +102,8 @@ Result<KeyManager> KeyManager::Open(Policy policy, KeyFactory* factory, KeyManag
     s.alg_phase = j.at("alg_phase").get<std::string>();
     s.alg_since = j.at("alg_since").get<UnixTime>();
     s.max_zone_ttl = j.at("max_zone_ttl").get<uint32_t>();
+    s.ttl_hold_until = j.value("ttl_hold_until", UnixTime(0));
+    s.ttl_seen = j.value("ttl_seen", uint32_t(0));
     for (const auto& kj : j.at("keys")) {
       auto k = KeyFromJson(kj);
       if (!k.ok()) return BadInput(m.options_.state_path + ": corrupt key state: " + k.status().message());
@@ -129,6 +131,8 @@ Status KeyManager::Save() {
          {"alg_phase", s.alg_phase},
          {"alg_since", s.alg_since},
          {"max_zone_ttl", s.max_zone_ttl},
+         {"ttl_hold_until", s.ttl_hold_until},
+         {"ttl_seen", s.ttl_seen},
          {"keys", keys}};
   return WriteFileAtomic(options_.state_path, j.dump(1) + "\n");
 }
@@ -220,8 +224,34 @@ std::vector<std::string> KeyManager::DesiredDs() const {
   return out;
 }
 
+// Iret must cover every signature resolvers may still hold (RFC 7583 §3.2.1), including those over
+// RRsets that have since left the zone or shrunk their TTL: when the largest TTL drops, the old value
+// stays in force until RRsets with it have expired from every cache.
+Status KeyManager::ObserveZoneTtl(UnixTime now, uint32_t observed) {
+  State before = state_;
+  if (observed >= state_.max_zone_ttl) {
+    state_.max_zone_ttl = observed;
+    state_.ttl_hold_until = 0;
+    state_.ttl_seen = 0;
+  } else if (!state_.ttl_hold_until) {
+    state_.ttl_hold_until = now + state_.max_zone_ttl + policy_.propagation_delay;
+    state_.ttl_seen = observed;
+  } else {
+    state_.ttl_seen = std::max(state_.ttl_seen, observed);
+    if (now >= state_.ttl_hold_until) {
+      // Larger TTLs seen during the hold may have left the zone in it: hold those next.
+      state_.max_zone_ttl = state_.ttl_seen;
+      state_.ttl_hold_until = state_.ttl_seen > observed ? now + state_.ttl_seen + policy_.propagation_delay : 0;
+      state_.ttl_seen = observed;
+      if (!state_.ttl_hold_until) state_.ttl_seen = 0;
+    }
+  }
+  bool changed = before.max_zone_ttl != state_.max_zone_ttl || before.ttl_hold_until != state_.ttl_hold_until;
+  return changed ? Save() : Status::Ok();
+}
+
 Status KeyManager::Step(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl) {
-  state_.max_zone_ttl = std::max(max_zone_ttl, policy_.dnskey_ttl);
+  RC_RETURN_IF_ERROR(ObserveZoneTtl(now, std::max(max_zone_ttl, policy_.dnskey_ttl)));
   RC_RETURN_IF_ERROR(FinishPending(now));
   ObserveParent(now, parent_ds);
   // A removed key's DS is withdrawn once its DNSKEY has left every cache (double-DS, algorithm roll).
@@ -587,6 +617,7 @@ UnixTime KeyManager::NextEvent(UnixTime now) const {
     if (k.removed) consider(k.removed + p.Ipub());
     if (k.WantsDs() && !k.ds_seen) waiting_for_parent = true;
   }
+  if (state_.ttl_hold_until) consider(state_.ttl_hold_until);
   if (state_.alg_since) {
     consider(state_.alg_since + p.Iret(state_.max_zone_ttl));
     consider(state_.alg_since + p.Ipub());

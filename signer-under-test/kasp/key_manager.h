@@ -102,7 +102,11 @@ class KeyManager {
     uint8_t alg_target = 0;
     std::string alg_phase;  // "", sign, publish, ds, remove, done
     UnixTime alg_since = 0;
-    uint32_t max_zone_ttl = 0;
+    uint32_t max_zone_ttl = 0;   // the largest TTL resolvers may still hold from this zone (for Iret)
+    // When the zone's largest TTL drops, max_zone_ttl holds its old value until ttl_hold_until (the
+    // old RRsets may still be cached); ttl_seen is the largest TTL observed meanwhile.
+    UnixTime ttl_hold_until = 0;
+    uint32_t ttl_seen = 0;
     std::vector<ManagedKey> keys;
   };
   const State& state() const { return state_; }
@@ -110,6 +114,7 @@ class KeyManager {
  private:
   KeyManager(Policy p, KeyFactory* f, KeyManagerOptions o) : policy_(std::move(p)), factory_(f), options_(std::move(o)) {}
   Status Save();
+  Status ObserveZoneTtl(UnixTime now, uint32_t observed);
   Status Crash(const std::string& point);
   // Persists the intent, makes the key, persists it again; returns its index in state_.keys.
   Result<size_t> NewKey(Role role, uint8_t algorithm, UnixTime now, bool standby, bool collide);
