@@ -103,7 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (adapter.status().kind() == ErrorKind::kEnvironment) std::exit(4);
     std::abort();
   }
-  OracleJudge judge;
+  static auto* verdicts = new oracle::VerdictCache(1u << 20);  // shared by every run of the process
+  OracleJudge judge(verdicts);
   ExecutorOptions options;
   options.stop_at_first_finding = true;
   Executor executor(adapter->get(), &judge, options);

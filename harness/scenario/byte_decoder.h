@@ -29,7 +29,7 @@ namespace rollcage::harness {
 
 inline constexpr int kByteFormatVersion = 1;
 inline constexpr size_t kMaxDecodedEvents = 40;
-inline constexpr int64_t kMaxDecodedAdvance = 100 * 86400;
+inline constexpr int64_t kMaxDecodedAdvance = 20 * 86400;
 // Longest input that can still matter: header, then every event at its widest.
 inline constexpr size_t kMaxMeaningfulInput = 5 + kMaxDecodedEvents * 4;
 
