@@ -5,7 +5,8 @@
 //
 // Input: one options octet, then zone text (origin example.):
 //   bits 0-1 denial (nsec, nsec3, nsec3 opt-out, nsec3 with 1 iteration and a salt),
-//   bit 2 algorithm (13 ECDSAP256SHA256 / 15 ED25519), bit 3 one CSK instead of KSK + ZSK.
+//   bits 2 and 4 algorithm (13 ECDSAP256SHA256, 15 ED25519, 8 RSASHA256 with bit 4),
+//   bit 3 one CSK instead of KSK + ZSK.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +29,7 @@ constexpr UnixTime kNow = 1767225600;  // 2026-01-01
 
 struct Keys {
   std::unique_ptr<signer::OpenSslKeyStore> store;
-  std::vector<signer::ZoneKey> split[2], csk[2];  // [0] ECDSA, [1] Ed25519
+  std::vector<signer::ZoneKey> split[3], csk[3];  // [0] ECDSA, [1] Ed25519, [2] RSA
 };
 
 const Keys& TheKeys() {
@@ -36,7 +37,7 @@ const Keys& TheKeys() {
     auto* k = new Keys;
     k->store = std::make_unique<signer::OpenSslKeyStore>(signer::OpenSslKeyStoreOptions{.seed = 7, .max_threads = 1});
     int i = 0;
-    for (auto alg : {signer::Algorithm::kEcdsaP256Sha256, signer::Algorithm::kEd25519}) {
+    for (auto alg : {signer::Algorithm::kEcdsaP256Sha256, signer::Algorithm::kEd25519, signer::Algorithm::kRsaSha256}) {
       auto gen = [&](const char* label) {
         auto info = k->store->Generate(signer::KeySpec{alg, label});
         if (!info.ok()) {
@@ -68,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!zone.ok() || zone->size() > 300) return 0;
 
   const Keys& keys = TheKeys();
-  int alg = (opt >> 2) & 1;
+  int alg = (opt & 16) ? 2 : (opt >> 2) & 1;
   const auto& zone_keys = (opt & 8) ? keys.csk[alg] : keys.split[alg];
   signer::SignOptions so;
   so.threads = 1;

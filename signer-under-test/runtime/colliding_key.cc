@@ -96,7 +96,7 @@ Result<std::string> CollidingKeyPkcs8(uint64_t seed, const KeySpec& spec, uint16
   }
   Result<std::string> made = CollidingKeyUncached(seed, spec, flags, target_tag, max_tries);
   std::lock_guard<std::mutex> lock(mu);
-  if (memo->size() >= 1024) memo->clear();
+  if (memo->size() >= 16384) memo->clear();
   memo->insert_or_assign(memo_key, made);
   return made;
 }
