@@ -290,8 +290,8 @@ std::optional<Event> DecodeEvent(Kind k, uint8_t hi, const uint8_t* a, State* st
     case Kind::kKeygen:
       // `collide` searches for key material with a given tag: fast for ECDSA P-256 (a walk of
       // points), hours for RSA (one prime search per try), so only while the zone's keys are P-256.
-      // Also rare (1 in 8): even for P-256 a collision takes a quarter of a second.
-      return Event(Keygen{kRoles[hi & 3], (a[0] & 7) == 7 && st->algorithm == 13 && !st->rolled_algorithm});
+      // Also rare (1 in 16): even for P-256 a new collision takes a tenth of a second or more.
+      return Event(Keygen{kRoles[hi & 3], (a[0] & 15) == 15 && st->algorithm == 13 && !st->rolled_algorithm});
     case Kind::kAlgorithmRollover:
       if (kRolloverAlgorithms[hi] != st->algorithm) st->rolled_algorithm = true;
       return Event(AlgorithmRollover{kRolloverAlgorithms[hi]});
@@ -524,7 +524,7 @@ std::vector<std::array<uint8_t, 4>> Candidates(const Event& e, const State& st) 
       break;
     case Kind::kKeygen:
       for (uint8_t hi : all(4)) {
-        for (uint8_t b : {0, 7}) out.push_back({hi, b, 0, 0});
+        for (uint8_t b : {0, 15}) out.push_back({hi, b, 0, 0});
       }
       break;
     case Kind::kRollover: case Kind::kAlgorithmRollover: case Kind::kCrash: case Kind::kRestart:

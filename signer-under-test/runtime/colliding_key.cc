@@ -62,11 +62,24 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
       return InternalError("P-256 arithmetic failed");
     }
     std::string pub(reinterpret_cast<char*>(xy), 64);
-    if (KeyTag(DnskeyRdata(flags, 13, pub)) == target) {
+    bool hit = KeyTag(DnskeyRdata(flags, 13, pub)) == target;
+    bool negated = false;
+    if (!hit) {
+      // -Q = (x, p - y) comes for free with Q's affine coordinates: two candidates per step.
+      BnPtr ny(BN_new());
+      if (!ny || BN_sub(ny.get(), EC_GROUP_get0_field(group.get()), y.get()) != 1 ||
+          BN_bn2binpad(ny.get(), xy + 32, 32) != 32) {
+        return InternalError("P-256 arithmetic failed");
+      }
+      pub.assign(reinterpret_cast<char*>(xy), 64);
+      hit = negated = KeyTag(DnskeyRdata(flags, 13, pub)) == target;
+    }
+    if (hit) {
       BnPtr di(BN_dup(d.get()));
       BnPtr off(BN_new());
       BN_set_word(off.get(), static_cast<unsigned long>(i));
       if (BN_mod_add(di.get(), di.get(), off.get(), n, ctx.get()) != 1) return InternalError("P-256 arithmetic failed");
+      if (negated && BN_mod_sub(di.get(), n, di.get(), n, ctx.get()) != 1) return InternalError("P-256 arithmetic failed");
       unsigned char raw[32];
       if (BN_bn2binpad(di.get(), raw, 32) != 32) return InternalError("P-256 arithmetic failed");
       return Pkcs8FromRawPrivate(Algorithm::kEcdsaP256Sha256, std::string_view(reinterpret_cast<char*>(raw), 32));
