@@ -14,6 +14,7 @@
 // ROLLCAGE_MUTANT=NAME or the flag -rollcage_mutant=NAME; then a finding is the expected outcome
 // and the crash file replays with `rollcage repro --mutant NAME FILE` (or the enveloped copy that
 // `rollcage nightly` writes).
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -56,7 +57,10 @@ std::string ScratchRoot() {
   } else {
     base = "/tmp";
   }
-  return base + "/rollcage-fuzz-" + std::to_string(getpid());
+  // A fresh directory (pids repeat across PID namespaces, e.g. sandboxed tests sharing /dev/shm).
+  std::string tmpl = base + "/rollcage-fuzz-XXXXXX";
+  if (!mkdtemp(tmpl.data())) return base + "/rollcage-fuzz-" + std::to_string(getpid());
+  return tmpl;
 }
 
 }  // namespace
