@@ -12,7 +12,7 @@ config fuzz: -fsanitize=fuzzer; OSS-Fuzz: $LIB_FUZZING_ENGINE).
 """
 
 def rollcage_fuzz_target(name, srcs, deps = [], data = [], dict = None, **kwargs):
-    fuzz_deps = deps + ["//fuzz:sanitizer_defaults"] + select({
+    fuzz_deps = deps + ["//fuzz:finding", "//fuzz:sanitizer_defaults"] + select({
         "//fuzz:fuzzing": [],
         "//conditions:default": ["//fuzz:replay_main"],
     })
@@ -24,13 +24,13 @@ def rollcage_fuzz_target(name, srcs, deps = [], data = [], dict = None, **kwargs
             "//fuzz:fuzzing": ["$(rollcage_fuzz_engine)"],
             "//conditions:default": [],
         }),
-        data = data,
+        data = data + ([dict] if dict else []),
         **kwargs
     )
     native.cc_test(
         name = name + "_replay_test",
         srcs = srcs,
-        deps = deps + ["//fuzz:replay_main", "//fuzz:sanitizer_defaults"],
+        deps = deps + ["//fuzz:finding", "//fuzz:replay_main", "//fuzz:sanitizer_defaults"],
         data = data + ["//corpus:" + name, "//corpus:regressions_" + name],
         args = ["corpus/" + name, "corpus/regressions/" + name],
         size = "medium",

@@ -10,14 +10,16 @@
 #include "base/encoding.h"
 #include "dns/ldns_reference.h"
 #include "dns/rdata.h"
+#include "fuzz/finding.h"
 #include "oracle/crypto.h"
 #include "signer-under-test/key_tag.h"
 
 namespace {
 
 [[noreturn]] void Disagree(const char* what, const std::string& rdata, unsigned a, unsigned b) {
-  std::fprintf(stderr, "%s disagree on DNSKEY RDATA %s: %u vs %u\n", what, rollcage::HexEncode(rdata).c_str(), a, b);
-  std::abort();
+  rollcage::fuzz::FuzzFinding("key-tag-disagreement", std::string(what) + " disagree on DNSKEY RDATA " +
+                                                          rollcage::HexEncode(rdata) + ": " + std::to_string(a) + " vs " +
+                                                          std::to_string(b));
 }
 
 }  // namespace
@@ -41,8 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto key = dns::DnskeyData::Parse(rdata);
   if (!key.ok()) return 0;
   if (key->Encode() != rdata) {
-    std::fprintf(stderr, "DNSKEY RDATA does not encode back: %s\n", HexEncode(rdata).c_str());
-    std::abort();
+    fuzz::FuzzFinding("dnskey-rdata-roundtrip", "DNSKEY RDATA does not encode back: " + HexEncode(rdata));
   }
   static const dns::Name owners[] = {*dns::Name::FromText("example."), *dns::Name::FromText("Sub.EXAMPLE.")};
   for (const auto& owner : owners) {
@@ -50,14 +51,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto ds = signer::MakeDs(owner, rdata, digest_type);
       auto want = oracle::DsDigest(owner, rdata, digest_type);
       if (!ds.ok() || !want) {
-        std::fprintf(stderr, "DS type %u for a parsable DNSKEY failed: %s\n", digest_type,
-                     ds.ok() ? "oracle" : ds.status().message().c_str());
-        std::abort();
+        fuzz::FuzzFinding("ds-digest-failed", "DS type " + std::to_string(digest_type) + " for a parsable DNSKEY failed: " +
+                                                  (ds.ok() ? std::string("oracle") : ds.status().message()));
       }
       if (ds->digest != *want) {
-        std::fprintf(stderr, "signer and oracle DS digests (type %u) disagree for %s DNSKEY %s\n", digest_type,
-                     owner.ToText().c_str(), HexEncode(rdata).c_str());
-        std::abort();
+        fuzz::FuzzFinding("ds-digest-disagreement", "signer and oracle DS digests (type " + std::to_string(digest_type) +
+                                                        ") disagree for " + owner.ToText() + " DNSKEY " + HexEncode(rdata));
       }
       // The signer does not do RSA/MD5 (App. B.1): its DS tag for algorithm 1 is the plain checksum.
       if (key->algorithm != 1 && ds->key_tag != oracle_tag) Disagree("DS key tag", rdata, ds->key_tag, oracle_tag);

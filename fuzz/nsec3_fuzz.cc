@@ -17,6 +17,7 @@
 #include "base/encoding.h"
 #include "dns/ldns_reference.h"
 #include "dns/rdata.h"
+#include "fuzz/finding.h"
 #include "oracle/crypto.h"
 #include "signer-under-test/denial_chain.h"
 #include "signer-under-test/nsec3_hash.h"
@@ -27,8 +28,7 @@ namespace {
 using rollcage::dns::Name;
 
 [[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "nsec3 agreement: %s\n", what.c_str());
-  std::abort();
+  rollcage::fuzz::FuzzFinding("nsec3-disagreement", what);
 }
 
 struct Reader {

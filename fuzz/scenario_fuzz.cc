@@ -28,6 +28,7 @@
 #include "harness/adapters/reference_adapter.h"
 #include "harness/executor.h"
 #include "harness/oracle_judge.h"
+#include "fuzz/finding.h"
 #include "harness/scenario/byte_decoder.h"
 
 #ifndef ROLLCAGE_FUZZ_HSM
@@ -105,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "scenario fuzz target: cannot set up the signer: %s\n%s", adapter.status().message().c_str(),
                  Print(s).c_str());
     if (adapter.status().kind() == ErrorKind::kEnvironment) std::exit(4);
-    std::abort();
+    rollcage::fuzz::FuzzFinding("scenario-setup", adapter.status().message());
   }
   static auto* verdicts = new oracle::VerdictCache(1u << 20);  // shared by every run of the process
   OracleJudge judge(verdicts);
@@ -114,17 +115,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Executor executor(adapter->get(), &judge, options);
   auto result = executor.Run(s);
   if (!result.ok()) {
-    std::fprintf(stderr, "scenario fuzz target: the run could not happen: %s\n%s", result.status().message().c_str(),
-                 Print(s).c_str());
-    std::abort();
+    std::fprintf(stderr, "scenario fuzz target: the run could not happen\n%s", Print(s).c_str());
+    rollcage::fuzz::FuzzFinding("scenario-run", result.status().message());
   }
   if (result->Failed()) {
     std::fprintf(stderr, "\n==== rollcage finding (scenario fuzz target) ====\n%s---- findings\n", Print(s).c_str());
+    const Finding* first = nullptr;
     for (const auto& f : result->findings) {
-      if (f.severity == "error") std::fprintf(stderr, "%s\n", FormatFinding(f).c_str());
+      if (f.severity != "error") continue;
+      if (!first) first = &f;
+      std::fprintf(stderr, "%s\n", FormatFinding(f).c_str());
     }
     std::fprintf(stderr, "==== end of finding\n");
-    std::abort();
+    rollcage::fuzz::FuzzFinding(first->cls, FormatFinding(*first));
   }
   return 0;
 }

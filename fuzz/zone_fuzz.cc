@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "dns/zone.h"
+#include "fuzz/finding.h"
+#include "oracle/finding.h"
 #include "oracle/report.h"
 #include "oracle/zone_validator.h"
 #include "signer-under-test/openssl_key_store.h"
@@ -95,7 +97,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (report.errors() > 0) {
     std::fprintf(stderr, "\n==== the signer published a zone the oracle rejects ====\n---- input\n%.*s\n---- signed\n%s---- oracle\n%s",
                  int(text.size()), text.data(), signed_zone->zone.ToText().c_str(), oracle::FormatText(report).c_str());
-    std::abort();
+    for (const auto& f : report.findings) {
+      if (f.severity() == oracle::Severity::kError) {
+        rollcage::fuzz::FuzzFinding(std::string("signed-zone-") + oracle::FindingClassId(f.cls),
+                                    f.owner.ToText() + " " + dns::TypeToText(f.type) + ": " + f.detail);
+      }
+    }
+    rollcage::fuzz::FuzzFinding("signed-zone-rejected", "the oracle counts errors");
   }
   return 0;
 }
