@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dns/rr.h"
+#include "fuzz/finding.h"
 
 constexpr size_t LDNS_TOKEN_LIMIT = 255;  // ldns token buffer, NUL included
 
@@ -25,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // ldns also prints '@' and '$' in names inside RDATA unescaped (docs/dns.md).
     size_t tab = printed.find('\t');
     if (tab == std::string::npos) {
-      std::fprintf(stderr, "unprintable record: '%s'\n", text.c_str());
-      std::abort();
+      rollcage::fuzz::FuzzFinding("rr-unprintable", "'" + text + "'");
     }
     if (printed.find_first_of("@$", tab) != std::string::npos) return 0;
     for (size_t a = tab + 1, b; a < printed.size(); a = b + 1) {  // RDATA tokens
@@ -36,13 +36,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     auto again = RR::FromText(printed, origin);
     if (!again.ok() || !(*again == *rr)) {
-      std::fprintf(stderr, "text round trip broke: '%s' -> '%s'\n", text.c_str(), printed.c_str());
-      std::abort();
+      rollcage::fuzz::FuzzFinding("rr-text-roundtrip", "'" + text + "' -> '" + printed + "'");
     }
     std::string wire = rr->ToWire();
     size_t pos = 0;
     auto back = RR::ReadWire(wire, &pos);
-    if (!back.ok() || !(*back == *rr) || pos != wire.size()) std::abort();
+    if (!back.ok() || !(*back == *rr) || pos != wire.size()) rollcage::fuzz::FuzzFinding("rr-wire-roundtrip", "'" + text + "'");
   }
   // Arbitrary bytes as wire: never a crash.
   size_t pos = 0;

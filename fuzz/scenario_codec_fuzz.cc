@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz/finding.h"
 #include "harness/scenario/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,9 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string printed = rollcage::harness::Print(*s);
   auto again = rollcage::harness::Parse(printed, "printed");
   if (!again.ok() || !(*again == *s)) {
-    std::fprintf(stderr, "scenario codec round trip broke:\n%s\n%s\n", printed.c_str(),
-                 again.ok() ? "(parsed differently)" : again.status().message().c_str());
-    std::abort();
+    std::fprintf(stderr, "scenario codec round trip broke:\n%s\n", printed.c_str());
+    rollcage::fuzz::FuzzFinding("scenario-codec-roundtrip", again.ok() ? "parsed differently" : again.status().message());
   }
   return 0;
 }

@@ -31,7 +31,8 @@ dns::RR MakeRR(const dns::Name& owner, uint16_t type, uint32_t ttl, std::string 
 std::string FakeDigest(const dns::Name& child, uint64_t seed) {
   std::string out;
   uint64_t h = 1469598103934665603ull ^ seed;
-  for (unsigned char c : child.Lowercase().wire()) h = (h ^ c) * 1099511628211ull;
+  const dns::Name lower = child.Lowercase();  // a range-for over Lowercase().wire() reads a dead temporary
+  for (unsigned char c : lower.wire()) h = (h ^ c) * 1099511628211ull;
   for (int i = 0; i < 32; ++i) {
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
@@ -329,6 +330,7 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
       RC_RETURN_IF_ERROR(tick());
     } else {
       bool tick_after = false;
+      bool was_running = signer_->Running();
       Status s = std::visit(
           Overloaded{
               [&](const Advance& x) { return run_until(clock.Now() + x.seconds); },
@@ -392,6 +394,11 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
           },
           e);
       log("event: " + PrintEvent(e));
+      if (was_running && !signer_->Running() && auto_restart == kNever) {
+        // The signer died at an armed crash point while serving the request.
+        log("signer crashed (armed crash point)");
+        auto_restart = clock.Now() + options_.max_downtime;
+      }
       if (!s.ok()) {
         if (s.kind() == ErrorKind::kUsage) return s.WithContext("event '" + PrintEvent(e) + "'");
         if (s.kind() == ErrorKind::kInternal) {

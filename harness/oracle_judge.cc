@@ -5,7 +5,9 @@
 
 namespace rollcage::harness {
 
-OracleJudge::OracleJudge() : cache_(std::make_unique<oracle::VerdictCache>(1u << 20)) {}
+OracleJudge::OracleJudge() : owned_(std::make_unique<oracle::VerdictCache>(1u << 20)), cache_(owned_.get()) {}
+
+OracleJudge::OracleJudge(oracle::VerdictCache* shared) : cache_(shared) {}
 
 std::vector<Finding> ToFindings(const oracle::Report& r, int zone_version, UnixTime at) {
   std::vector<Finding> out;
@@ -56,13 +58,13 @@ Result<std::vector<Finding>> OracleJudge::CheckZone(const dns::Zone& zone, const
   for (const auto& rr : parent_ds) o.ds_rdatas.push_back(rr.rdata);
   o.trust_source = parent_ds.empty() ? "assumed" : "ds";
   o.threads = 1;
-  o.cache = cache_.get();
+  o.cache = cache_;
   last_ = oracle::Validate(zone, o);
   return ToFindings(last_, 0, at);
 }
 
 Result<std::vector<Finding>> OracleJudge::CheckTimeline(const timeline::Timeline& timeline) {
-  VerifierJudge judge(cache_.get());
+  VerifierJudge judge(cache_);
   auto r = oracle::temporal::CheckTimeline(timeline, judge);
   if (!r.ok()) return r.status();
   return ToFindings(*r);

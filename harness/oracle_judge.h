@@ -17,6 +17,9 @@ namespace rollcage::harness {
 class OracleJudge : public RunJudge {
  public:
   OracleJudge();
+  // Verdicts go to a cache shared with other judges (verdicts are facts about signatures, valid across
+  // runs): the scenario fuzz targets keep one per process.
+  explicit OracleJudge(oracle::VerdictCache* shared);
   Result<std::vector<Finding>> CheckZone(const dns::Zone& zone, const std::vector<dns::RR>& parent_ds,
                                          UnixTime at) override;
   Result<std::vector<Finding>> CheckTimeline(const timeline::Timeline& timeline) override;
@@ -24,7 +27,8 @@ class OracleJudge : public RunJudge {
   const oracle::Report& last_report() const { return last_; }
 
  private:
-  std::unique_ptr<oracle::VerdictCache> cache_;
+  std::unique_ptr<oracle::VerdictCache> owned_;
+  oracle::VerdictCache* cache_;
   oracle::Report last_;
 };
 

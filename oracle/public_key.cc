@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <unordered_map>
 
@@ -162,7 +163,25 @@ std::string EcdsaRawToDer(std::string_view raw) {
   return out + body;
 }
 
+// Parse is a pure function of (algorithm, key) and loading a key into OpenSSL 3 (EC group lookup,
+// EVP_PKEY_fromdata) costs more than verifying with it: results are memoized process-wide, bounded.
 Result<std::shared_ptr<const PublicKey>> PublicKey::Parse(uint8_t a, std::string_view key) {
+  static std::mutex mu;
+  static auto* memo = new std::unordered_map<std::string, Result<std::shared_ptr<const PublicKey>>>();
+  std::string memo_key(1, char(a));
+  memo_key.append(key.data(), key.size());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = memo->find(memo_key); it != memo->end()) return it->second;
+  }
+  auto parsed = ParseUncached(a, key);
+  std::lock_guard<std::mutex> lock(mu);
+  if (memo->size() >= 4096) memo->clear();
+  memo->insert_or_assign(std::move(memo_key), parsed);
+  return parsed;
+}
+
+Result<std::shared_ptr<const PublicKey>> PublicKey::ParseUncached(uint8_t a, std::string_view key) {
   if (!AlgorithmSupported(a)) {
     return Status(ErrorKind::kEnvironment, "unsupported algorithm " + AlgorithmName(a));
   }

@@ -49,6 +49,7 @@ class PublicKey {
 
  private:
   PublicKey(uint8_t algorithm, EVP_PKEY* pkey, int bits, size_t sig_size);
+  static Result<std::shared_ptr<const PublicKey>> ParseUncached(uint8_t algorithm, std::string_view key);
   uint8_t algorithm_;
   uint64_t serial_;  // process-unique: keys per-thread verify contexts (addresses get reused)
   EVP_PKEY* pkey_;

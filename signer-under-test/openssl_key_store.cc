@@ -376,9 +376,43 @@ Result<std::string> EcdsaDerToRaw(std::string_view der) {
 
 }  // namespace
 
+// Process-wide memo tables for pure functions of their key (derived keys, parsed PKCS#8): a scenario
+// fuzzer makes the same keys thousands of times per second, and OpenSSL 3's decoder lookup in
+// EVP_PKCS82PKEY costs more than an ECDSA signature. Bounded: emptied when full.
+namespace {
+template <class V>
+class Memo {
+ public:
+  std::optional<V> Find(const std::string& k) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(k);
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& k, V v) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= 4096) map_.clear();
+    map_[k] = std::move(v);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, V> map_;
+};
+
+Memo<std::string>& DerivedKeys() {
+  static auto* memo = new Memo<std::string>();
+  return *memo;
+}
+}  // namespace
+
 Result<std::string> DeriveKeyPkcs8(uint64_t seed, const KeySpec& spec) {
-  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(SeedMaterial(seed, spec), spec, true));
-  return internal::PkeyToPkcs8Der(pkey.get());
+  std::string material = SeedMaterial(seed, spec);
+  if (auto der = DerivedKeys().Find(material)) return *der;
+  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, true));
+  RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
+  DerivedKeys().Put(material, der);
+  return der;
 }
 
 Result<std::string> RandomKeyPkcs8(const KeySpec& spec) {
@@ -440,9 +474,25 @@ Result<KeyInfo> OpenSslKeyStore::Generate(const KeySpec& spec) {
   return it->second->info;
 }
 
+namespace {
+// Parsed imports by PKCS#8 DER (keys are immutable once made; see Memo).
+Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
+  static auto* memo = new Memo<std::shared_ptr<const OpenSslKeyStore::Key>>();
+  return *memo;
+}
+}  // namespace
+
 Result<KeyInfo> OpenSslKeyStore::Import(const KeySpec& spec, std::string_view pkcs8_der) {
-  RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
-  RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> key, KeyFromPkey(std::move(pkey), spec.label));
+  std::string der(pkcs8_der);
+  std::shared_ptr<const Key> key;
+  if (auto parsed = ParsedKeys().Find(der); parsed && (*parsed)->info.label == spec.label) {
+    key = *parsed;
+  } else {
+    RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
+    RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> made, KeyFromPkey(std::move(pkey), spec.label));
+    ParsedKeys().Put(der, made);
+    key = std::move(made);
+  }
   if (key->info.algorithm != spec.algorithm) {
     return KeyError(std::string("imported private key is for ") + AlgorithmName(key->info.algorithm) + ", not " +
                     AlgorithmName(spec.algorithm));

@@ -7,7 +7,9 @@
 #include <openssl/obj_mac.h>
 #include <openssl/x509.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "signer-under-test/key_tag.h"
 #include "signer-under-test/openssl_key_store.h"
@@ -60,11 +62,24 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
       return InternalError("P-256 arithmetic failed");
     }
     std::string pub(reinterpret_cast<char*>(xy), 64);
-    if (KeyTag(DnskeyRdata(flags, 13, pub)) == target) {
+    bool hit = KeyTag(DnskeyRdata(flags, 13, pub)) == target;
+    bool negated = false;
+    if (!hit) {
+      // -Q = (x, p - y) comes for free with Q's affine coordinates: two candidates per step.
+      BnPtr ny(BN_new());
+      if (!ny || BN_sub(ny.get(), EC_GROUP_get0_field(group.get()), y.get()) != 1 ||
+          BN_bn2binpad(ny.get(), xy + 32, 32) != 32) {
+        return InternalError("P-256 arithmetic failed");
+      }
+      pub.assign(reinterpret_cast<char*>(xy), 64);
+      hit = negated = KeyTag(DnskeyRdata(flags, 13, pub)) == target;
+    }
+    if (hit) {
       BnPtr di(BN_dup(d.get()));
       BnPtr off(BN_new());
       BN_set_word(off.get(), static_cast<unsigned long>(i));
       if (BN_mod_add(di.get(), di.get(), off.get(), n, ctx.get()) != 1) return InternalError("P-256 arithmetic failed");
+      if (negated && BN_mod_sub(di.get(), n, di.get(), n, ctx.get()) != 1) return InternalError("P-256 arithmetic failed");
       unsigned char raw[32];
       if (BN_bn2binpad(di.get(), raw, 32) != 32) return InternalError("P-256 arithmetic failed");
       return Pkcs8FromRawPrivate(Algorithm::kEcdsaP256Sha256, std::string_view(reinterpret_cast<char*>(raw), 32));
@@ -74,10 +89,35 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
   return KeyError("no P-256 key with key tag " + std::to_string(target) + " within " + std::to_string(max_tries) + " tries");
 }
 
+Result<std::string> CollidingKeyUncached(uint64_t seed, const KeySpec& spec, uint16_t flags, uint16_t target_tag,
+                                         int max_tries);
+
 }  // namespace
 
 Result<std::string> CollidingKeyPkcs8(uint64_t seed, const KeySpec& spec, uint16_t flags, uint16_t target_tag,
                                       int max_tries) {
+  // A pure function that takes up to a second: memoized process-wide (scenario fuzzing asks for the
+  // same collision again and again).
+  static std::mutex mu;
+  static auto* memo = new std::map<std::string, Result<std::string>>();  // failures are pure too
+  std::string memo_key = std::to_string(seed) + "/" + std::to_string(int(spec.algorithm)) + "/" +
+                         std::to_string(spec.rsa_bits) + "/" + std::to_string(flags) + "/" +
+                         std::to_string(target_tag) + "/" + std::to_string(max_tries) + "/" + spec.label;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = memo->find(memo_key); it != memo->end()) return it->second;
+  }
+  Result<std::string> made = CollidingKeyUncached(seed, spec, flags, target_tag, max_tries);
+  std::lock_guard<std::mutex> lock(mu);
+  if (memo->size() >= 16384) memo->clear();
+  memo->insert_or_assign(memo_key, made);
+  return made;
+}
+
+namespace {
+
+Result<std::string> CollidingKeyUncached(uint64_t seed, const KeySpec& spec, uint16_t flags, uint16_t target_tag,
+                                         int max_tries) {
   if (spec.algorithm == Algorithm::kEcdsaP256Sha256) return CollideP256(seed, spec, flags, target_tag, max_tries);
   for (int i = 0; i < max_tries; ++i) {
     KeySpec s = spec;
@@ -89,5 +129,7 @@ Result<std::string> CollidingKeyPkcs8(uint64_t seed, const KeySpec& spec, uint16
   return KeyError("no key with key tag " + std::to_string(target_tag) + " within " + std::to_string(max_tries) +
                   " tries");
 }
+
+}  // namespace
 
 }  // namespace rollcage::signer
