@@ -30,6 +30,7 @@
 #include "harness/oracle_judge.h"
 #include "fuzz/finding.h"
 #include "harness/scenario/byte_decoder.h"
+#include "signer-under-test/mutants/mutants.h"
 
 #ifndef ROLLCAGE_FUZZ_HSM
 #define ROLLCAGE_FUZZ_HSM 0
@@ -72,6 +73,10 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     constexpr std::string_view kFlag = "-rollcage_mutant=";
     std::string_view a = (*argv)[i];
     if (a.substr(0, kFlag.size()) == kFlag) g_mutant = std::string(a.substr(kFlag.size()));
+  }
+  if (!g_mutant.empty() && !rollcage::signer::mutants::Find(g_mutant)) {
+    std::fprintf(stderr, "scenario fuzz target: unknown mutant '%s' (rollcage mutants --list)\n", g_mutant.c_str());
+    std::exit(2);
   }
   g_root = ScratchRoot();
   std::filesystem::create_directories(g_root);

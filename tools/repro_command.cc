@@ -8,6 +8,7 @@
 
 #include "base/file.h"
 #include "harness/diagnosis.h"
+#include "harness/scenario/byte_decoder.h"
 #include "harness/scenario/scenario.h"
 #include "properties/hunt.h"
 #include "timeline/timeline.h"
@@ -20,12 +21,14 @@ namespace {
 int Run(const cli::Args& args) {
   const std::string name = "repro";
   const std::string file = args.positional()[0];
-  auto s = LoadScenarioFile(file);
+  auto s = LoadScenarioFile(file, args.Has("fuzz-input") ? ScenarioFormat::kFuzzInput : ScenarioFormat::kAuto);
   if (!s.ok()) return cli::Fail(name, s.status());
   if (args.Has("mutant")) s->scenario.mutant = args.Get("mutant");
   if (args.Has("clean")) s->scenario.mutant.clear();
   if (s->decoded) {
-    std::printf("decoded from a fuzzer input (%s); as a scenario:\n\n%s\n", file.c_str(),
+    std::printf("decoded from a fuzzer input (%s, byte format %d)%s; as a scenario:\n\n%s\n", file.c_str(),
+                harness::kByteFormatVersion,
+                s->scenario.mutant.empty() ? "" : (", mutant " + s->scenario.mutant).c_str(),
                 harness::Print(s->scenario).c_str());
   } else {
     std::printf("scenario %s (%zu events%s):\n\n%s\n", file.c_str(), s->scenario.events.size(),
@@ -68,12 +71,15 @@ cli::Command Make() {
   c.usage = "FILE [--out DIR] [--mutant NAME | --clean]";
   c.details =
       "FILE is a scenario in the text format (docs/scenario.md) — a hunt's counterexample or a file from\n"
-      "corpus/ — or a libFuzzer input of the scenario target, which is decoded and printed as text.\n"
+      "corpus/ — or a libFuzzer input of the scenario targets (a crash file, a corpus entry, or the\n"
+      "enveloped copy `rollcage nightly` writes), which is decoded and printed as text first.\n"
+      "A raw crash file carries no mutant: pass the one the fuzzer ran with (--mutant NAME).\n"
       "--out DIR keeps the timeline (docs/timeline.md). Exit 1 when the scenario still fails.";
   c.flags = {
       {"out", "DIR", "write the timeline there"},
       {"mutant", "NAME", "replay with this planted bug switched on instead of the file's"},
       {"clean", "", "replay on the clean signer (ignore the file's mutant line)"},
+      {"fuzz-input", "", "FILE is a libFuzzer input of the scenario targets even if it looks like text"},
       {"signer-cmd", "CMD", "replay against an external signer run as a command (docs/adapters.md)"},
   };
   c.min_positional = 1;

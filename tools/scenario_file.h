@@ -15,7 +15,14 @@ struct LoadedScenario {
   bool decoded = false;  // came from a fuzzer input
 };
 
-Result<LoadedScenario> LoadScenarioFile(const std::string& path);
+enum class ScenarioFormat {
+  kAuto,       // text when it has the 'rollcage-scenario' line; a fuzzer input when it has the
+               // '#rollcage-fuzz' envelope or is not printable text; otherwise an error
+  kText,       // the text format (docs/scenario.md)
+  kFuzzInput,  // bytes of the scenario fuzz targets (harness/scenario/byte_decoder.h)
+};
+
+Result<LoadedScenario> LoadScenarioFile(const std::string& path, ScenarioFormat format = ScenarioFormat::kAuto);
 
 }  // namespace rollcage::tools
 

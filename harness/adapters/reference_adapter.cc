@@ -8,6 +8,7 @@
 #include "base/file.h"
 #include "base/runfiles.h"
 #include "harness/faults/pkcs11/chaos_control.h"
+#include "signer-under-test/mutants/mutants.h"
 #include "signer-under-test/openssl_key_store.h"
 #include "signer-under-test/pkcs11_key_store.h"
 
@@ -92,6 +93,9 @@ Result<signer::kasp::Policy> PolicyFor(const Scenario& s) {
 
 Result<std::unique_ptr<ReferenceAdapter>> ReferenceAdapter::Create(const Scenario& scenario,
                                                                    ReferenceAdapterOptions options) {
+  if (!scenario.mutant.empty() && !signer::mutants::Find(scenario.mutant)) {
+    return BadInput("unknown mutant '" + scenario.mutant + "' (rollcage mutants --list)");
+  }
   std::unique_ptr<ReferenceAdapter> a(new ReferenceAdapter());
   a->scenario_ = scenario;
   a->options_ = std::move(options);
