@@ -445,6 +445,7 @@ std::string Where(const std::string& source, int line) { return source + ":" + s
 Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, std::string_view source_view) {
   const std::string source(source_view);
   if (text.empty()) return BadInput(source + ": empty zone");
+  RC_RETURN_IF_ERROR(CheckZoneText(text, source));
   Zone zone;
   bool have_zone_origin = options.origin.has_value();
   if (have_zone_origin) zone.set_origin(*options.origin);

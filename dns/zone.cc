@@ -84,14 +84,23 @@ Result<Zone> ParseStream(FILE* fp, const LoadOptions& options, const std::string
 
 }  // namespace
 
+Status CheckZoneText(std::string_view text, std::string_view source) {
+  size_t nul = text.find('\0');
+  if (nul == std::string_view::npos) return Status::Ok();
+  size_t line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
+  return BadInput(std::string(source) + ":" + std::to_string(line) +
+                  ": a NUL byte in the zone text (a zero octet is written \\000)");
+}
+
 Result<Zone> Zone::Load(const std::string& path, const LoadOptions& options) {
-  std::unique_ptr<FILE, FileCloser> fp(std::fopen(path.c_str(), "r"));
-  if (!fp) return IoError(path + ": cannot open zone file");
-  return ParseStream(fp.get(), options, path);
+  auto text = ReadFile(path);
+  if (!text.ok()) return IoError(path + ": cannot open zone file");
+  return Parse(*text, options, path);
 }
 
 Result<Zone> Zone::Parse(std::string_view text, const LoadOptions& options, std::string_view source) {
   if (text.empty()) return BadInput(std::string(source) + ": empty zone");
+  RC_RETURN_IF_ERROR(CheckZoneText(text, source));
   std::string copy(text);
   std::unique_ptr<FILE, FileCloser> fp(fmemopen(copy.data(), copy.size(), "r"));
   if (!fp) return IoError("cannot open in-memory zone text");

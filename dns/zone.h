@@ -20,6 +20,11 @@ struct LoadOptions {
   bool allow_out_of_zone = false; // else a record outside the origin is an error
 };
 
+// Rejects bytes no master file may hold raw (RFC 1035 §5.1: text; a zero octet in a name or string is
+// written \000): a NUL byte would silently end the text for C-string readers (ldns), dropping
+// the records after it. kBadInput "source:LINE: ...".
+Status CheckZoneText(std::string_view text, std::string_view source);
+
 class Zone {
  public:
   Zone() = default;

@@ -1,4 +1,5 @@
 #include "dns/zone.h"
+#include "dns/fast_zone_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,21 @@ TEST(Zone, ErrorsNameSourceAndLine) {
   EXPECT_FALSE(Zone::Parse("", {}, "empty").ok());
   EXPECT_FALSE(Zone::Parse("$INCLUDE /etc/passwd\n", {.origin = *Name::FromText("x.")}, "inc").ok());
   EXPECT_EQ(Zone::Load("/nonexistent/zone").status().kind(), ErrorKind::kIo);
+}
+
+// Found by the validate fuzz target: ldns read a NUL byte as the end of the text, so the records
+// after it were dropped silently. Both readers reject it, naming the line.
+TEST(Zone, NulByteIsAnErrorNotTheEndOfTheZone) {
+  static const char kText[] = "$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nins NS ns.pro\0\0vider.\nwww A 192.0.2.1\n";
+  std::string text(kText, sizeof kText - 1);
+  ASSERT_NE(text.find('\0'), std::string::npos);
+  auto z = Zone::Parse(text, {}, "nul.zone");
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(z.status().message().rfind("nul.zone:4: a NUL byte", 0), 0u) << z.status().message();
+  auto f = ParseZoneFast(text, {}, "nul.zone");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message(), z.status().message());
 }
 
 TEST(Zone, TruncatedInputNeverCrashes) {
