@@ -25,7 +25,7 @@ std::string Trim(std::string s) {
 bool Boring(const std::string& frame) {
   std::string func = frame.substr(0, frame.rfind(' '));
   for (const char* p : {"__sanitizer", "__asan", "__ubsan", "__lsan", "__interceptor", "fuzzer::", "__GI_", "__libc",
-                        "_start", "pthread_kill", "raise", "abort", "std::__terminate", "std::terminate"}) {
+                        "_start", "pthread_kill", "__pthread", "raise", "abort", "std::__terminate", "std::terminate"}) {
     if (func.rfind(p, 0) == 0) return true;
   }
   for (const char* f : {"free", "malloc", "calloc", "realloc", "operator new", "operator delete", "main"}) {
@@ -41,8 +41,10 @@ bool Boring(const std::string& frame) {
 // "    #3 0x55d1c2 in rollcage::dns::Parse(std::string) /src/dns/zone.cc:120:7" -> "rollcage::dns::Parse dns/zone.cc:120"
 std::optional<std::string> Frame(const std::string& line) {
   static const std::regex re(R"(^\s*#(\d+) 0x[0-9a-f]+ in (.+?) (\S+?)(:\d+)?(:\d+)?$)");
+  static const std::regex build_id(R"(\s*\(BuildId: [0-9a-f]+\)\s*$)");
+  const std::string clean = std::regex_replace(line, build_id, "");
   std::smatch m;
-  if (!std::regex_search(line, m, re)) return std::nullopt;
+  if (!std::regex_search(clean, m, re)) return std::nullopt;
   std::string func = m[2].str();
   if (auto p = func.find('('); p != std::string::npos && p > 0) func = func.substr(0, p);  // drop arguments
   std::string file = m[3].str();

@@ -49,15 +49,20 @@ TEST(Crash, RollcageFindingIsItsClassWhateverTheStack) {
       "==1234== ERROR: libFuzzer: deadly signal\n"
       "    #0 0x55d1 in __sanitizer_print_stack_trace (/out/scenario_fuzz+0x1)\n"
       "    #1 0x55d2 in fuzzer::PrintStackTrace() (/out/scenario_fuzz+0x2)\n"
-      "    #5 0x7f00 in abort (/lib/x86_64-linux-gnu/libc.so.6+0x2b)\n"
+      "    #4 0x7f778d8a8eeb in __pthread_kill_implementation nptl/./nptl/pthread_kill.c:43:17\n"
+      "    #5 0x7f00 in abort (/lib/x86_64-linux-gnu/libc.so.6+0x2b) (BuildId: 93ac61ec5a8eb1396f9fbd350e3169a558528a40)\n"
       "    #6 0x55d3 in rollcage::fuzz::FuzzFinding(std::string const&, std::string const&) /src/rollcage/fuzz/finding.h:16:3\n"
       "    #7 0x55d4 in LLVMFuzzerTestOneInput /src/rollcage/fuzz/scenario_fuzz.cc:130:5\n"
+      "    #8 0x55d5 in main (/out/scenario_fuzz+0xe2962) (BuildId: fa05a132a15a32845dba6a8a17e284315b2c980f)\n"
       "\n"
       "SUMMARY: libFuzzer: deadly signal\n";
   CrashReport r = ClassifyCrashLog(log);
   EXPECT_EQ(r.cls, "rollcage:rrsig-unpublished-key-same-tag");
   EXPECT_EQ(r.detail, "example. NS: RRSIG by key tag 58320");
   EXPECT_EQ(r.Key(), "rollcage:rrsig-unpublished-key-same-tag");
+  // libc's abort path, libFuzzer and main are not where the bug is.
+  ASSERT_EQ(r.frames.size(), 1u);
+  EXPECT_EQ(r.frames[0], "LLVMFuzzerTestOneInput fuzz/scenario_fuzz.cc:130");
 }
 
 TEST(Crash, AsanKeepsTheTopOwnFrames) {

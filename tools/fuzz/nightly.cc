@@ -216,6 +216,7 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
     }
   }
   if (r->exit_code != 0 && !LastStatus(logtext)) {
+    t->corpus_after = t->corpus_before;
     t->error = "the fuzzer exited " + std::to_string(r->exit_code) + " before fuzzing: " + Tail(logtext, 5);
     return Status::Ok();
   }
@@ -274,7 +275,8 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
     Phase(o, t->name + ": reproducing " + f.filename().string());
     auto [report, rlog] = Reproduce(o, *t, f.string());
     ++classified;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.report.Key() == report.Key(); });
+    const std::string key = report.Key();
+    auto it = std::find_if(groups.begin(), groups.end(), [&key](const Group& g) { return g.report.Key() == key; });
     if (it == groups.end()) {
       groups.push_back({report, rlog, f, 1});
     } else {
