@@ -506,6 +506,11 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
     if (e.blank_owner) {
       owner = prev_owner;
     } else if (!ts[0].quoted) {
+      // "@" alone is the origin; ldns also reads some owners that merely start with '@' as the
+      // origin (found by the validate fuzz target: "@\351"). Write \@ for a literal '@'.
+      if (ts[0].text.size() > 1 && ts[0].text[0] == '@') {
+        return BadInput(Where(source, e.line) + "an owner name starting with '@' (the origin is '@' alone; write \\@ for a literal '@')");
+      }
       // Signed zones repeat an owner on consecutive lines (each RRset, then its RRSIGs).
       if (prev_owner && ts[0].text == prev_owner_text && origin_serial == prev_owner_origin) {
         owner = prev_owner;

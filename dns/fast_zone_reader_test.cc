@@ -96,6 +96,13 @@ TEST(FastZoneReader, ErrorsNameSourceAndLine) {
 
 // Quotes inside tokens: ldns keeps reading the token with literal quotes; the fast reader refuses
 // such text instead of guessing (the validate fuzz target found `TXT \001"` read two ways).
+TEST(FastZoneReader, OwnerStartingWithAtIsAnError) {
+  auto a = ParseZoneFast("$ORIGIN x.\n@www 60 A 192.0.2.1\n", {}, "at.zone");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().message().rfind("at.zone:2: an owner name starting with '@'", 0), 0u) << a.status().message();
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\n\\@www A 192.0.2.1\n");
+}
+
 TEST(FastZoneReader, QuotesInsideTokensAreErrors) {
   auto a = ParseZoneFast("$ORIGIN x.\nwww 60 TXT ab\"cd\"\n", {}, "q.zone");
   ASSERT_FALSE(a.ok());

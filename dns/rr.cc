@@ -125,6 +125,12 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   if (line.find_first_of(std::string("\n\r\0", 3)) != std::string::npos) {
     return BadInput("a record must be on one line (no newline, carriage return or NUL)");
   }
+  // A record text starts with its owner: in a master file a leading blank repeats the previous
+  // owner, which a single record does not have (ldns read " CH APL" as some record of its own
+  // choosing; found by the rr_roundtrip fuzz target).
+  if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+    return BadInput("a record must start with its owner name, not a blank");
+  }
   // The owner is read by Name::FromText, which has no length limit on the presentation form (ldns
   // reads at most 254 characters per name token); ldns sees "@" in its place.
   std::optional<Name> owner;

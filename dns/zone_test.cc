@@ -79,6 +79,14 @@ TEST(Zone, NulByteIsAnErrorNotTheEndOfTheZone) {
   EXPECT_EQ(f.status().message(), z.status().message());
 }
 
+// Found by the rr_roundtrip fuzz target: ldns read " CH APL" as a record of its own choosing.
+TEST(Zone, RecordTextStartsWithItsOwner) {
+  auto r = RR::FromText(" CH APL", *Name::FromText("x."));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("must start with its owner"), std::string::npos) << r.status().message();
+  EXPECT_TRUE(RR::FromText("www 60 IN A 192.0.2.1", *Name::FromText("x.")).ok());
+}
+
 TEST(Zone, TruncatedInputNeverCrashes) {
   std::string text = kZone;
   for (size_t n = 1; n < text.size(); n += 3) {

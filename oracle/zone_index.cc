@@ -201,7 +201,17 @@ ZoneIndex ZoneIndex::Build(const dns::Zone& zone, const dns::Name& apex) {
       continue;
     }
     if (cut >= 0 && n.name->IsSubdomainOf(*ix.nodes_[cut].name)) {
-      n.kind = NodeKind::kBelowCut;
+      // A DNAME at the apex does not occlude the zone's NSEC3 records: they sit at hashed names
+      // one label below the apex and are not part of the namespace the DNAME redirects (found by
+      // the zone fuzz target: the oracle rejected the signed NSEC3 chain of a zone with an apex
+      // DNAME, which every signer publishes and validators accept).
+      bool nsec3_under_apex_dname = ix.nodes_[cut].kind == NodeKind::kApex && n.name->Parent() == apex &&
+                                    ix.FindIndex(i, dns::rrtype::kNSEC3) >= 0;
+      if (!nsec3_under_apex_dname) {
+        n.kind = NodeKind::kBelowCut;
+        continue;
+      }
+      n.kind = NodeKind::kAuthoritative;
       continue;
     }
     cut = -1;

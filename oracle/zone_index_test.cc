@@ -58,6 +58,25 @@ a.b.c TXT "x"
   }
 }
 
+// Found by the zone fuzz target: an apex DNAME occludes the names below the apex, but not the
+// zone's own NSEC3 records at hashed names one label down.
+TEST(ZoneIndex, ApexDnameLeavesNsec3Records) {
+  auto z = dns::Zone::Parse(R"($ORIGIN ex.
+$TTL 60
+@ SOA ns hm 1 2 3 4 5
+@ DNAME other.
+www A 192.0.2.2
+3msev9usmd4br9s97v51r2tdvmr9iqo1 NSEC3 1 0 0 - 3MSEV9USMD4BR9S97V51R2TDVMR9IQO1 SOA DNAME RRSIG
+deeper.3msev9usmd4br9s97v51r2tdvmr9iqo1 NSEC3 1 0 0 - 3MSEV9USMD4BR9S97V51R2TDVMR9IQO1 A
+)");
+  ASSERT_TRUE(z.ok()) << z.status().message();
+  ZoneIndex ix = ZoneIndex::Build(*z, N("ex."));
+  auto kind = [&](const char* n) { return ix.nodes()[ix.FindNode(N(n))].kind; };
+  EXPECT_EQ(kind("www.ex."), NodeKind::kBelowCut);
+  EXPECT_EQ(kind("3msev9usmd4br9s97v51r2tdvmr9iqo1.ex."), NodeKind::kAuthoritative);
+  EXPECT_EQ(kind("deeper.3msev9usmd4br9s97v51r2tdvmr9iqo1.ex."), NodeKind::kBelowCut);  // not one label down
+}
+
 TEST(ZoneIndex, SortKeyOrderIsCanonicalOrder) {
   bool ok = rc::check("memcmp order of sort keys == CanonicalCompare", [] {
     auto label = rc::gen::container<std::string>(*rc::gen::inRange(1, 4),
