@@ -129,10 +129,10 @@ rc_stat() {
 # rc_failure LOG: one line saying why a run failed (the sanitizer's or rollcage's first report line).
 rc_failure() {
   local line
-  line=$(grep -m1 -E '^rollcage-finding: ' "$1") ||
-    line=$(grep -m1 -E 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$1") ||
-    line=$(grep -m1 -E '^SUMMARY: ' "$1") ||
-    line=$(tail -1 "$1")
+  line=$(grep -a -m1 -E '^rollcage-finding: ' "$1") ||
+    line=$(grep -a -m1 -E 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$1") ||
+    line=$(grep -a -m1 -E '^SUMMARY: ' "$1") ||
+    line=$(tail -1 "$1" | tr -cd "[:print:]\t")
   echo "$line" | cut -c1-200
 }
 
