@@ -126,7 +126,7 @@ if [ ${#only[@]} -gt 0 ]; then
   for t in "${only[@]}"; do has_target "$t" || { echo "bench/fuzz.sh: no target $t in $dir" >&2; exit 2; }; done
   targets=("${only[@]}")
 fi
-echo "bench/fuzz.sh: libFuzzer + ASan (build.sh), one process each, $seconds s on the seed corpus; load $(load), $(nproc) CPUs"
+echo "bench/fuzz.sh: targets from $dir, one libFuzzer process each, $seconds s on the seed corpus; load $(load), $(nproc) CPUs"
 printf '%-22s %6s %11s %8s %10s  %s\n' target seeds executions exec/s cpu-exec/s note
 for t in "${targets[@]}"; do
   corpus="$tmp/speed/$t/corpus"
