@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# bench/fuzz.sh — fuzzing speed of the libFuzzer targets as OSS-Fuzz builds them, and how fast the
+# scenario target finds a planted bug.
+#
+#   bench/fuzz.sh [--seconds N] [--prebuilt DIR] [--out DIR] [TARGET...]
+#   bench/fuzz.sh --time-to-find MUTANT [--target scenario|scenario_hsm] [--runs K] [--limit S]
+#                 [--without-witnesses] [--prebuilt DIR] [--out DIR]
+#
+# The targets come from tools/oss-fuzz/build.sh with OSS-Fuzz's libFuzzer + ASan flags (the build of
+# tools/oss-fuzz/run_all.sh, shared through tools/oss-fuzz/lib.sh): --prebuilt DIR uses what build.sh
+# already put in DIR; otherwise it builds into --out DIR, $OUT, or a temporary directory.
+#
+# Speed (default): each target (or the TARGETs named) fuzzes for --seconds N (default 30) in one
+# libFuzzer process (one core, no fork mode) on a fresh copy of its seed corpus with its .options
+# flags. Prints executions, libFuzzer's exec/s (wall clock, as stat::average_exec_per_sec) and
+# executions per CPU second (user+system: what one unshared core would do). The acceptance figure is
+# the scenario target's (in-process key store): >= 200 exec/s.
+#
+# Time to find (--time-to-find MUTANT): the scenario target (or --target scenario_hsm, for mutants
+# that need HSMs such as per-hsm-keypair) runs with ROLLCAGE_MUTANT=MUTANT from its seed corpus,
+# --runs K times (default 3) with -seed=1..K, each until its first crash or --limit S seconds
+# (default 600), and prints the seconds to the first crash of each run and their median. Seed files
+# that crash by themselves (witnesses: a seed that already contains the bug's trigger) are listed;
+# --without-witnesses leaves them out of the corpus, to time the search rather than the replay.
+# Acceptance: sign-by-tag from corpus/scenario in under 60 s.
+#
+# Figures, not pass/fail; the machine's load shows in the wall-clock figures. Exit 4 if the build
+# fails, 2 on bad usage.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/tools/oss-fuzz/lib.sh"
+
+seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=()
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="${2:-}"; shift 2 ;;
+    --prebuilt) prebuilt="${2:-}"; shift 2 ;;
+    --out) out="${2:-}"; shift 2 ;;
+    --time-to-find) mutant="${2:-}"; shift 2 ;;
+    --target) target="${2:-}"; target="${target%_fuzz}"; shift 2 ;;
+    --runs) runs="${2:-}"; shift 2 ;;
+    --limit) limit="${2:-}"; shift 2 ;;
+    --without-witnesses) nowit=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "bench/fuzz.sh: unknown option $1 (--help)" >&2; exit 2 ;;
+    *) only+=("${1%_fuzz}_fuzz"); shift ;;
+  esac
+done
+for v in "$seconds" "$runs" "$limit"; do
+  case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
+done
+[ -n "$mutant" ] || [ "$target" = scenario ] || { echo "bench/fuzz.sh: --target goes with --time-to-find" >&2; exit 2; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+if [ -n "$prebuilt" ]; then
+  [ -d "$prebuilt" ] || { echo "bench/fuzz.sh: no directory $prebuilt" >&2; exit 2; }
+  dir="$(cd "$prebuilt" && pwd)"
+else
+  dir="${out:-$tmp/out}"
+  mkdir -p "$dir" && dir="$(cd "$dir" && pwd)"
+  echo "bench/fuzz.sh: building the fuzz targets with tools/oss-fuzz/build.sh (libFuzzer + ASan) into $dir ..."
+  rc_build "$dir" address "$tmp/build.log" || { tail -20 "$tmp/build.log" >&2; echo "bench/fuzz.sh: build.sh failed" >&2; exit 4; }
+fi
+mapfile -t targets < <(rc_targets "$dir")
+[ ${#targets[@]} -gt 0 ] || { echo "bench/fuzz.sh: no fuzz targets in $dir" >&2; exit 4; }
+has_target() { printf '%s\n' "${targets[@]}" | grep -qx "$1"; }
+load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo "?"; }
+
+# --- time to find ---------------------------------------------------------------------------------
+if [ -n "$mutant" ]; then
+  t="${target}_fuzz"
+  has_target "$t" || { echo "bench/fuzz.sh: no target $t in $dir" >&2; exit 2; }
+  seeds="$tmp/seeds"
+  rc_seed_corpus "$dir" "$t" "$seeds" >/dev/null
+  # Witnesses: seed files that find the mutant on their own (one execution each).
+  witnesses=()
+  for f in "$seeds"/*; do
+    [ -f "$f" ] || continue
+    ROLLCAGE_MUTANT="$mutant" "$dir/$t" -runs=1 "$f" >"$tmp/witness.log" 2>&1
+    rc=$?
+    if grep -q "unknown mutant" "$tmp/witness.log"; then
+      echo "bench/fuzz.sh: unknown mutant '$mutant' (rollcage mutants --list)" >&2; exit 2
+    fi
+    [ $rc -ne 0 ] && witnesses+=("$(basename "$f")")
+  done
+  if [ ${#witnesses[@]} -gt 0 ]; then
+    echo "bench/fuzz.sh: seed files that find $mutant by themselves: ${witnesses[*]}" \
+      "$([ $nowit = 1 ] && echo '(left out)' || echo '(kept; --without-witnesses leaves them out)')"
+    if [ $nowit = 1 ]; then for w in "${witnesses[@]}"; do rm -f "$seeds/$w"; done; fi
+  fi
+  n=$(find "$seeds" -type f | wc -l)
+  echo "bench/fuzz.sh: time to the first crash of $t with ROLLCAGE_MUTANT=$mutant from $n seed files," \
+    "$runs runs, limit $limit s, load $(load), $(nproc) CPUs"
+  printf '%-6s %10s %11s  %s\n' seed seconds executions "first finding"
+  times=()
+  for s in $(seq 1 "$runs"); do
+    corpus="$tmp/ttf/$s/corpus"
+    mkdir -p "$corpus" && cp -r "$seeds"/. "$corpus"/
+    (export ROLLCAGE_MUTANT="$mutant"
+     rc_run "$dir" "$t" "$corpus" "$tmp/ttf/$s" "$tmp/ttf/$s.log" -seed="$s" -max_total_time="$limit"
+     echo "$? $RC_WALL" >"$tmp/ttf/$s.rc")
+    read -r rc wall <"$tmp/ttf/$s.rc"
+    execs=$(rc_stat "$tmp/ttf/$s.log" number_of_executed_units)
+    if [ "$rc" != 0 ] && grep -q '^rollcage-finding: ' "$tmp/ttf/$s.log"; then
+      times+=("$wall")
+      printf '%-6s %10.1f %11s  %s\n' "$s" "$wall" "${execs:--}" "$(grep -m1 '^rollcage-finding: ' "$tmp/ttf/$s.log" | cut -d: -f2 | tr -d ' ')"
+    elif [ "$rc" != 0 ]; then
+      times+=("inf")
+      printf '%-6s %10s %11s  %s\n' "$s" "-" "${execs:--}" "crashed without a rollcage finding: $(rc_failure "$tmp/ttf/$s.log")"
+    else
+      times+=("inf")
+      printf '%-6s %10s %11s  %s\n' "$s" ">$limit" "${execs:--}" "not found"
+    fi
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { m = v[int((NR + 1) / 2)]; print (m == "inf" ? "not found" : sprintf("%.1f s", m)) }')
+  worst=$(printf '%s\n' "${times[@]}" | sort -g | tail -1)
+  [ "$worst" = inf ] && worst="not found" || worst=$(printf '%.1f s' "$worst")
+  echo "bench/fuzz.sh: $mutant found by $t: median $median, slowest $worst (acceptance: under 60 s)"
+  exit 0
+fi
+
+# --- speed ----------------------------------------------------------------------------------------
+if [ ${#only[@]} -gt 0 ]; then
+  for t in "${only[@]}"; do has_target "$t" || { echo "bench/fuzz.sh: no target $t in $dir" >&2; exit 2; }; done
+  targets=("${only[@]}")
+fi
+echo "bench/fuzz.sh: targets from $dir, one libFuzzer process each, $seconds s on the seed corpus; load $(load), $(nproc) CPUs"
+printf '%-22s %6s %11s %8s %10s  %s\n' target seeds executions exec/s cpu-exec/s note
+for t in "${targets[@]}"; do
+  corpus="$tmp/speed/$t/corpus"
+  n=$(rc_seed_corpus "$dir" "$t" "$corpus") || n=0
+  (unset ROLLCAGE_MUTANT
+   rc_run "$dir" "$t" "$corpus" "$tmp/speed/$t" "$tmp/speed/$t.log" -max_total_time="$seconds"
+   echo "$? $RC_WALL $RC_CPU" >"$tmp/speed/$t.rc")
+  read -r rc wall cpu <"$tmp/speed/$t.rc"
+  execs=$(rc_stat "$tmp/speed/$t.log" number_of_executed_units)
+  eps=$(rc_stat "$tmp/speed/$t.log" average_exec_per_sec)
+  cpueps="-"
+  [ -n "${cpu:-}" ] && [ -n "$execs" ] && cpueps=$(awk -v r="$execs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
+  note=""
+  [ "$rc" != 0 ] && note="crashed: $(rc_failure "$tmp/speed/$t.log")"
+  [ "$t" = scenario_fuzz ] && [ -z "$note" ] && note="acceptance: >= 200 exec/s"
+  printf '%-22s %6s %11s %8s %10s  %s\n' "$t" "$n" "${execs:--}" "${eps:--}" "$cpueps" "$note"
+done
