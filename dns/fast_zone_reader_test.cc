@@ -103,6 +103,17 @@ TEST(FastZoneReader, OwnerStartingWithAtIsAnError) {
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\n\\@www A 192.0.2.1\n");
 }
 
+// ldns treats a vertical tab as a blank at the end of a line and a form feed as an error elsewhere
+// (found by the validate fuzz target): both readers refuse them, naming the line.
+TEST(FastZoneReader, VerticalTabAndFormFeedAreErrors) {
+  auto v = ParseZoneFast("$ORIGIN x.\nwww 60 NS ns\v\n", {}, "v.zone");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().message().rfind("v.zone:2: a vertical tab", 0), 0u) << v.status().message();
+  auto f = Zone::Parse("$ORIGIN x.\nwww\f60 A 192.0.2.1\n", {}, "f.zone");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message().rfind("f.zone:2: a form feed", 0), 0u) << f.status().message();
+}
+
 TEST(FastZoneReader, QuotesInsideTokensAreErrors) {
   auto a = ParseZoneFast("$ORIGIN x.\nwww 60 TXT ab\"cd\"\n", {}, "q.zone");
   ASSERT_FALSE(a.ok());

@@ -128,7 +128,7 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   // A record text starts with its owner: in a master file a leading blank repeats the previous
   // owner, which a single record does not have (ldns read " CH APL" as some record of its own
   // choosing; found by the rr_roundtrip fuzz target).
-  if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+  if (!line.empty() && (line[0] == ' ' || line[0] == '\t' || line[0] == '\v' || line[0] == '\f')) {
     return BadInput("a record must start with its owner name, not a blank");
   }
   // The owner is read by Name::FromText, which has no length limit on the presentation form (ldns
@@ -137,7 +137,7 @@ Result<RR> RR::FromText(std::string_view text, const Name& origin, uint32_t defa
   if (!line.empty() && line[0] != ' ' && line[0] != '\t') {
     size_t end = 0;
     bool special = false;  // an unescaped ( ) ; or " : leave the whole line to ldns
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t') {
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\v' && line[end] != '\f') {
       if (line[end] == '\\') {
         end += 2;
         continue;
@@ -216,10 +216,27 @@ std::string RR::ToWire() const {
   return out;
 }
 
+namespace {
+
+// The class mnemonic (RFC 1035 §3.2.4, RFC 2136 §2.4 NONE/ANY) or the RFC 3597 CLASSnnn form.
+std::string ClassText(uint16_t c) {
+  switch (c) {
+    case 1: return "IN";
+    case 3: return "CH";
+    case 4: return "HS";
+    case 254: return "NONE";
+    case 255: return "ANY";
+    default: return "CLASS" + std::to_string(c);
+  }
+}
+
+}  // namespace
+
 std::string RR::ToText() const {
-  // RFC 3597 generic form, for RDATA ldns cannot decode or print.
+  // RFC 3597 generic form, for RDATA ldns cannot decode or print (found by the rr_roundtrip fuzz
+  // target: it printed every class as IN, so a CH record read back as IN).
   auto generic = [&] {
-    return owner.ToText() + "\t" + std::to_string(ttl) + "\tIN\tTYPE" + std::to_string(type) + "\t\\# " +
+    return owner.ToText() + "\t" + std::to_string(ttl) + "\t" + ClassText(rrclass) + "\tTYPE" + std::to_string(type) + "\t\\# " +
            std::to_string(rdata.size()) + (rdata.empty() ? "" : " " + HexEncode(rdata));
   };
   ldns_rr* rr = PrintableRdata(type, rdata) ? internal::ToLdns(*this) : nullptr;

@@ -85,11 +85,12 @@ Result<Zone> ParseStream(FILE* fp, const LoadOptions& options, const std::string
 }  // namespace
 
 Status CheckZoneText(std::string_view text, std::string_view source) {
-  size_t nul = text.find('\0');
-  if (nul == std::string_view::npos) return Status::Ok();
-  size_t line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
-  return BadInput(std::string(source) + ":" + std::to_string(line) +
-                  ": a NUL byte in the zone text (a zero octet is written \\000)");
+  size_t bad = text.find_first_of(std::string_view("\0\v\f", 3));
+  if (bad == std::string_view::npos) return Status::Ok();
+  size_t line = 1 + std::count(text.begin(), text.begin() + bad, '\n');
+  const char* what = text[bad] == '\0' ? "a NUL byte" : text[bad] == '\v' ? "a vertical tab" : "a form feed";
+  return BadInput(std::string(source) + ":" + std::to_string(line) + ": " + what +
+                  " in the zone text (write the octet as \\DDD; blanks are spaces and tabs)");
 }
 
 Result<Zone> Zone::Load(const std::string& path, const LoadOptions& options) {

@@ -22,7 +22,8 @@ struct LoadOptions {
 
 // Rejects bytes no master file may hold raw (RFC 1035 §5.1: text; a zero octet in a name or string is
 // written \000): a NUL byte would silently end the text for C-string readers (ldns), dropping
-// the records after it. kBadInput "source:LINE: ...".
+// the records after it; a vertical tab or form feed is a blank to ldns in some places and not in
+// others (RFC 1035 blanks are spaces and tabs). kBadInput "source:LINE: ...".
 Status CheckZoneText(std::string_view text, std::string_view source);
 
 class Zone {

@@ -87,6 +87,17 @@ TEST(Zone, RecordTextStartsWithItsOwner) {
   EXPECT_TRUE(RR::FromText("www 60 IN A 192.0.2.1", *Name::FromText("x.")).ok());
 }
 
+// Found by the rr_roundtrip fuzz target: the generic (RFC 3597) form printed every class as IN.
+TEST(Zone, GenericFormKeepsTheClass) {
+  auto r = RR::FromText("www 60 CH TYPE534 \\# 1 ab", *Name::FromText("x."));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->rrclass, 3);
+  EXPECT_NE(r->ToText().find("\tCH\tTYPE534"), std::string::npos) << r->ToText();
+  auto back = RR::FromText(r->ToText(), *Name::FromText("x."));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(*back == *r);
+}
+
 TEST(Zone, TruncatedInputNeverCrashes) {
   std::string text = kZone;
   for (size_t n = 1; n < text.size(); n += 3) {

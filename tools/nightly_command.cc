@@ -76,7 +76,7 @@ int Run(const cli::Args& args) {
   std::string command = "rollcage nightly --budget " + std::to_string(int(o.budget_s)) + " --jobs " +
                         std::to_string(o.jobs) + (o.mutant.empty() ? "" : " --mutant " + o.mutant);
   harness::RunRecord rec = fuzz::ToRunRecord(o, *r, started, RealClock::Now(), command);
-  Status st = WriteFileAtomic(o.out_dir + "/summary.json", rec.ToJson().dump(1) + "\n");
+  Status st = WriteFileAtomic(o.out_dir + "/summary.json", rec.ToJson().dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (!st.ok()) return cli::Fail(name, st);
   (void)harness::WriteRunRecord(rec, results);
 

@@ -86,7 +86,7 @@ int RunTimeline(const cli::Args& args) {
                      {"versions", versions},
                      {"temporal", jt},
                      {"verdict", defects ? "defects" : "valid"}};
-    std::printf("%s\n", j.dump(1).c_str());
+    std::printf("%s\n", j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     for (const auto& f : all) std::printf("%s\n", harness::FormatFinding(f).c_str());
     std::printf("timeline %s: %zu zone versions (%zu with errors), %zu parent DS versions; temporal oracle: %zu "

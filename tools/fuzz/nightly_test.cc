@@ -84,6 +84,11 @@ TEST_F(Nightly, FindingsAreDedupedMinimizedAndReplayable) {
   }
   EXPECT_EQ(rec.extra["mutant"], "sign-by-tag");
   EXPECT_EQ(rec.extra["series_by_target"]["scenario"].size(), 2u);
+  // Details carry the fuzzer's bytes: the summary is written anyway (invalid UTF-8 replaced).
+  NightlyResult raw = *r;
+  raw.findings[0].report.detail = "bytes \xd4\x20 from the input";
+  harness::RunRecord rec2 = ToRunRecord(o_, raw, 100, 200, "rollcage nightly");
+  EXPECT_TRUE(harness::WriteRunRecord(rec2, root_ + "/results").ok());
   auto back = harness::RunRecord::FromJson(rec.ToJson());
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->findings.size(), 2u);
