@@ -114,6 +114,21 @@ TEST(FastZoneReader, VerticalTabAndFormFeedAreErrors) {
   EXPECT_EQ(f.status().message().rfind("f.zone:2: a form feed", 0), 0u) << f.status().message();
 }
 
+// More text ldns reads its own way (found by the validate fuzz target): refused, naming the line.
+TEST(FastZoneReader, AmbiguousTextIsAnError) {
+  auto bad = [](const char* text, const char* want) {
+    auto z = ParseZoneFast(text, {}, "a.zone");
+    ASSERT_FALSE(z.ok()) << text;
+    EXPECT_NE(z.status().message().find(want), std::string::npos) << z.status().message();
+  };
+  bad("$ORIGIN x.\ne TXT C(S\n", "a.zone:2: a parenthesis inside a token");
+  bad("$ORIGIN example\na A 1.2.3.4\n", "a.zone:1: $ORIGIN needs an absolute name");
+  bad("$ORIGIN x. y\na A 1.2.3.4\n", "a.zone:1: text after the $ORIGIN name");
+  bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
+  // A parenthesis next to a token, with a blank on its other side, is ordinary.
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b (1 2\n 3 4 5)\nwww TXT \"a\"\n");
+}
+
 TEST(FastZoneReader, QuotesInsideTokensAreErrors) {
   auto a = ParseZoneFast("$ORIGIN x.\nwww 60 TXT ab\"cd\"\n", {}, "q.zone");
   ASSERT_FALSE(a.ok());
