@@ -142,6 +142,7 @@ class KeyManager {
   Policy policy_;
   KeyFactory* factory_;
   KeyManagerOptions options_;
+  std::string last_saved_;  // what Save last wrote to options_.state_path
   State state_;
 };
 

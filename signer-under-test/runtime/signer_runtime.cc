@@ -216,8 +216,6 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   for (const auto& rr : parent_ds) parent.push_back(rr.rdata);
 
   // 1. The key life cycle. Notes for every key that changed.
-  std::map<int, std::string> before;
-  for (const auto& k : km_->keys()) before[k.serial] = km_->Describe();
   std::string desc_before = km_->Describe();
   Status step = km_->Step(now, parent, max_ttl);
   if (IsCrash(step)) {
@@ -257,7 +255,9 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
 
   // 3. Is a new signed zone due?
   std::vector<ZoneKey> keys = ZoneKeys();
-  std::string fingerprint = unsigned_zone.ToText();
+  // What the signed zone depends on, in wire form (no text formatting: this runs on every tick).
+  std::string fingerprint;
+  for (const auto& rr : unsigned_zone.records()) fingerprint += rr.ToWire();
   for (const auto& k : keys) {
     fingerprint += k.key.id + (k.published ? "P" : "-") + (k.signs_zone ? "Z" : "-") + (k.signs_dnskey ? "K" : "-");
   }
