@@ -84,8 +84,8 @@ int Run(const cli::Args& args) {
               "corpus (+new)", "findings");
   bool broken = false;
   for (const auto& t : r->targets) {
-    std::printf("%-16s %8.0f %12.0f %9.0f %7.0f %6d (+%d) %8d%s%s\n", t.name.c_str(), t.seconds, t.stats.executions,
-                t.stats.exec_per_s, t.stats.coverage, t.corpus_after, t.corpus_after - t.corpus_before, t.findings,
+    std::printf("%-16s %8.0f %12.0f %9.1f %7.0f %6d (+%d) %8d%s%s\n", t.name.c_str(), t.seconds, t.stats.executions,
+                t.seconds > 0 ? t.stats.executions / t.seconds : 0.0, t.stats.coverage, t.corpus_after, t.corpus_after - t.corpus_before, t.findings,
                 t.error.empty() ? "" : "  ERROR: ", t.error.c_str());
     broken |= !t.error.empty();
   }

@@ -406,8 +406,10 @@ harness::RunRecord ToRunRecord(const NightlyOptions& o, const NightlyResult& r, 
   nlohmann::json details = nlohmann::json::array();
   bool broken = false;
   for (const auto& t : r.targets) {
-    rec.targets.push_back({t.name, t.seconds, t.stats.executions, t.stats.exec_per_s, t.stats.coverage,
-                           t.corpus_after, t.findings});
+    // exec/s over the target's whole wall time (startup and fork overhead included), as the report
+    // computes it; libFuzzer's own last figure is kept in extra.targets.
+    rec.targets.push_back({t.name, t.seconds, t.stats.executions, t.seconds > 0 ? t.stats.executions / t.seconds : 0,
+                           t.stats.coverage, t.corpus_after, t.findings});
     rec.executions += t.stats.executions;
     nlohmann::json pts = nlohmann::json::array();
     for (const auto& p : t.series) {
@@ -416,7 +418,7 @@ harness::RunRecord ToRunRecord(const NightlyOptions& o, const NightlyResult& r, 
     }
     by_target[t.name] = pts;
     details.push_back({{"target", t.name}, {"fuzzer", t.fuzzer}, {"seconds", t.seconds},
-                       {"executions", t.stats.executions}, {"exec_per_s", t.stats.exec_per_s},
+                       {"executions", t.stats.executions}, {"libfuzzer_exec_per_s", t.stats.exec_per_s},
                        {"coverage", t.stats.coverage}, {"features", t.stats.features},
                        {"corpus_before", t.corpus_before}, {"corpus_after", t.corpus_after},
                        {"new_inputs", t.new_inputs}, {"crash_files", t.crash_files}, {"findings", t.findings},
