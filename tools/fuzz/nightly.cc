@@ -102,14 +102,20 @@ std::vector<std::string> TargetFlags(const NightlyOptions& o, const std::string&
   if (!fs::exists(dict, ec)) dict = o.workspace + "/fuzz/dicts/" + t + ".dict";
   if (fs::exists(dict, ec)) flags.push_back("-dict=" + fs::absolute(dict, ec).string());
   if (auto opts = ReadFile(dir + "/" + t + "_fuzz.options"); opts.ok()) {
+    // [libfuzzer] key = value lines (build.sh writes max_len, dict and, for the scenario targets,
+    // entropic); the dictionary is handled above.
     std::istringstream in(*opts);
     for (std::string l; std::getline(in, l);) {
-      if (l.rfind("max_len", 0) == 0 && l.find('=') != std::string::npos) {
-        std::string v = l.substr(l.find('=') + 1);
-        v.erase(0, v.find_first_not_of(' '));
-        flags.push_back("-max_len=" + v);
-      }
+      auto eq = l.find('=');
+      if (eq == std::string::npos || l[0] == '[' || l[0] == '#') continue;
+      std::string k = l.substr(0, eq), v = l.substr(eq + 1);
+      k.erase(k.find_last_not_of(' ') + 1);
+      v.erase(0, v.find_first_not_of(' '));
+      if (k.empty() || k == "dict" || k.find(' ') != std::string::npos) continue;
+      flags.push_back("-" + k + "=" + v);
     }
+  } else if (AcceptsMutant(t)) {
+    flags.push_back("-entropic=0");  // as build.sh's .options: see there
   }
   return flags;
 }
