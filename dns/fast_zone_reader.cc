@@ -66,6 +66,13 @@ class Tokenizer {
       }
       if (c == ';') {
         while (p_ < t_.size() && t_[p_] != '\n') ++p_;
+        // Inside parentheses ldns joins a token that starts the line after a comment to the token
+        // before the comment ("(. ;\n0" is ".0"; found by the validate fuzz target): refuse it.
+        if (depth > 0 && p_ + 1 < t_.size() && !kSpecial[static_cast<unsigned char>(t_[p_ + 1])]) {
+          *error = std::to_string(line_ + 1) +
+                   ": inside parentheses, a line after a comment must start with a blank";
+          return false;
+        }
         continue;
       }
       if (c == '(') {
