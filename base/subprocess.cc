@@ -146,4 +146,13 @@ Result<RunResult> RunCommand(const std::vector<std::string>& argv, const RunOpti
   return result;
 }
 
+std::string LastLines(const std::string& s, size_t lines) {
+  size_t p = s.size();
+  for (size_t n = 0; n <= lines && p > 0; ++n) {
+    p = s.rfind('\n', p - 1);
+    if (p == std::string::npos) return s;
+  }
+  return s.substr(p + 1);
+}
+
 }  // namespace rollcage

@@ -28,6 +28,9 @@ struct RunResult {
 // Runs argv[0] (searched in PATH). Fails (kEnvironment) only when the program cannot be started.
 Result<RunResult> RunCommand(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// The last `lines` lines of a program's output (for error messages that quote it).
+std::string LastLines(const std::string& text, size_t lines);
+
 // True when a program of that name is found in PATH.
 bool ProgramInPath(const std::string& name);
 

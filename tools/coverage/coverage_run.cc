@@ -13,15 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Tail(const std::string& s, size_t lines) {
-  size_t p = s.size();
-  for (size_t n = 0; n <= lines && p > 0; ++n) {
-    p = s.rfind('\n', p - 1);
-    if (p == std::string::npos) return s;
-  }
-  return s.substr(p + 1);
-}
-
 Result<RunResult> Run(const std::vector<std::string>& argv, const CoverageRunOptions& o, double timeout) {
   RunOptions ro;
   ro.cwd = o.workspace;
@@ -56,7 +47,7 @@ Result<CoverageRunResult> RunCoverage(const CoverageRunOptions& o) {
   for (const auto& t : o.targets) expr += (expr.empty() ? "" : " + ") + t;
   phase("listing the workload's tests");
   RC_ASSIGN_OR_RETURN(auto q, Run({o.bazel, "query", "tests(" + expr + ")"}, o, 600));
-  if (q.exit_code != 0) return EnvironmentError("bazel query failed:\n" + Tail(q.err, 20));
+  if (q.exit_code != 0) return EnvironmentError("bazel query failed:\n" + LastLines(q.err, 20));
   std::istringstream qs(q.out);
   for (std::string line; std::getline(qs, line);) {
     if (line.rfind("//", 0) == 0) res.test_targets.push_back(line);
@@ -75,7 +66,7 @@ Result<CoverageRunResult> RunCoverage(const CoverageRunOptions& o) {
   // Bazel: 0 all passed, 3 some tests failed; anything else means the build itself failed.
   if (t.exit_code != 0 && t.exit_code != 3) {
     return EnvironmentError("bazel test --config=coverage failed (exit " + std::to_string(t.exit_code) + "):\n" +
-                            Tail(t.err, 30));
+                            LastLines(t.err, 30));
   }
   if (t.exit_code == 3) {
     res.tests_failed = true;
@@ -101,13 +92,13 @@ Result<CoverageRunResult> RunCoverage(const CoverageRunOptions& o) {
   std::vector<std::string> merge = {o.profdata, "merge", "-sparse", "-o", merged};
   merge.insert(merge.end(), raw.begin(), raw.end());
   RC_ASSIGN_OR_RETURN(auto m, Run(merge, o, 600));
-  if (m.exit_code != 0) return EnvironmentError("llvm-profdata merge failed:\n" + Tail(m.err, 20));
+  if (m.exit_code != 0) return EnvironmentError("llvm-profdata merge failed:\n" + LastLines(m.err, 20));
 
   // The instrumented binaries: <bazel-bin of the coverage configuration>/<package>/<name>.
   RC_ASSIGN_OR_RETURN(auto info, Run({o.bazel, "info", "--config=coverage", "bazel-bin"}, o, 600));
   std::string bin = info.out;
   while (!bin.empty() && (bin.back() == '\n' || bin.back() == '\r')) bin.pop_back();
-  if (info.exit_code != 0 || bin.empty()) return EnvironmentError("bazel info bazel-bin failed:\n" + Tail(info.err, 10));
+  if (info.exit_code != 0 || bin.empty()) return EnvironmentError("bazel info bazel-bin failed:\n" + LastLines(info.err, 10));
   for (const auto& label : res.test_targets) {
     std::string rel = label.substr(2);
     size_t colon = rel.find(':');
@@ -127,7 +118,7 @@ Result<CoverageRunResult> RunCoverage(const CoverageRunOptions& o) {
   std::vector<std::string> exp = {o.llvm_cov, "export", "-summary-only", "-instr-profile", merged};
   exp.insert(exp.end(), objs.begin(), objs.end());
   RC_ASSIGN_OR_RETURN(auto x, Run(exp, o, 600));
-  if (x.exit_code != 0) return EnvironmentError("llvm-cov export failed:\n" + Tail(x.err, 20));
+  if (x.exit_code != 0) return EnvironmentError("llvm-cov export failed:\n" + LastLines(x.err, 20));
   RC_RETURN_IF_ERROR(WriteFileAtomic((out / "export.json").string(), x.out));
   RC_ASSIGN_OR_RETURN(res.summary, ParseLlvmCovExport(x.out, o.scope));
   res.summary.workload = o.targets;

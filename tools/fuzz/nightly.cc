@@ -18,15 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Tail(const std::string& s, size_t lines) {
-  size_t p = s.size();
-  for (size_t n = 0; n <= lines && p > 0; ++n) {
-    p = s.rfind('\n', p - 1);
-    if (p == std::string::npos) return s;
-  }
-  return s.substr(p + 1);
-}
-
 int CountFiles(const fs::path& dir) {
   std::error_code ec;
   int n = 0;
@@ -75,7 +66,7 @@ Result<std::string> BuildFuzzers(const NightlyOptions& o) {
   Phase(o, "building the fuzz targets with clang-14 (bazel build --config=fuzz)");
   auto q = RunCommand({o.bazel, "query", "attr(name, '.*_fuzz$', kind(cc_binary, //fuzz:all))"}, ro);
   if (!q.ok()) return q.status();
-  if (q->exit_code != 0) return EnvironmentError("bazel query of the fuzz targets failed:\n" + Tail(q->err, 20));
+  if (q->exit_code != 0) return EnvironmentError("bazel query of the fuzz targets failed:\n" + LastLines(q->err, 20));
   std::vector<std::string> argv = {o.bazel, "build", "--config=fuzz"};
   std::istringstream qs(q->out);
   for (std::string l; std::getline(qs, l);) {
@@ -84,12 +75,12 @@ Result<std::string> BuildFuzzers(const NightlyOptions& o) {
   if (argv.size() == 3) return EnvironmentError("no fuzz targets under //fuzz");
   auto b = RunCommand(argv, ro);
   if (!b.ok()) return b.status();
-  if (b->exit_code != 0) return EnvironmentError("bazel build --config=fuzz failed:\n" + Tail(b->err, 30));
+  if (b->exit_code != 0) return EnvironmentError("bazel build --config=fuzz failed:\n" + LastLines(b->err, 30));
   auto info = RunCommand({o.bazel, "info", "--config=fuzz", "bazel-bin"}, ro);
   if (!info.ok()) return info.status();
   std::string bin = info->out;
   while (!bin.empty() && (bin.back() == '\n' || bin.back() == ' ')) bin.pop_back();
-  if (info->exit_code != 0 || bin.empty()) return EnvironmentError("bazel info bazel-bin failed:\n" + Tail(info->err, 10));
+  if (info->exit_code != 0 || bin.empty()) return EnvironmentError("bazel info bazel-bin failed:\n" + LastLines(info->err, 10));
   return bin + "/fuzz";
 }
 
@@ -201,7 +192,7 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
     if (!o.status) return;
     auto text = ReadFile(log);
     if (!text.ok()) return;
-    if (auto s = LastStatus(Tail(*text, 40))) o.status(t->name, *s);
+    if (auto s = LastStatus(LastLines(*text, 40))) o.status(t->name, *s);
   });
   t->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!r.ok()) return r.status();
@@ -223,7 +214,7 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
   }
   if (r->exit_code != 0 && !LastStatus(logtext)) {
     t->corpus_after = t->corpus_before;
-    t->error = "the fuzzer exited " + std::to_string(r->exit_code) + " before fuzzing: " + Tail(logtext, 5);
+    t->error = "the fuzzer exited " + std::to_string(r->exit_code) + " before fuzzing: " + LastLines(logtext, 5);
     return Status::Ok();
   }
   if (t->stats.exec_per_s == 0 && t->seconds > 0) t->stats.exec_per_s = t->stats.executions / t->seconds;
