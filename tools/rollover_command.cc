@@ -100,11 +100,16 @@ int Run(const cli::Args& args) {
   harness::Progress progress("rollover", 0);
   harness::ExecutorOptions eo;
   int64_t simulated = 0;
+  harness::RunRecord rec;
   eo.progress = [&](size_t done, size_t total) {
     progress.Update(std::to_string(done) + "/" + std::to_string(total) + " events");
+    // The report's scenarios-per-second chart: the share of this one scenario done so far.
+    double elapsed = progress.elapsed(), share = total ? double(done) / double(total) : 0;
+    if (rec.series.empty() || elapsed - rec.series.back().elapsed_s >= 0.5 || done == total) {
+      rec.series.push_back({elapsed, share, 0, 0, elapsed > 0 ? share / elapsed : 0});
+    }
   };
   (void)simulated;
-  harness::RunRecord rec;
   rec.kind = "rollover";
   rec.command = "rollcage rollover --duration " + harness::FormatDuration(*duration) +
                 (args.Has("policy") ? " --policy " + args.Get("policy") : "");
@@ -158,6 +163,16 @@ int Run(const cli::Args& args) {
   rec.scenarios = 1;
   rec.events = double(s.events.size());
   rec.executions = r->ticks;
+  {
+    // The rollover kinds this run exercised (the report's per-rollover bars).
+    std::string kind = policy.csk ? "csk" : "zsk-prepublish+ksk-" + policy.ksk_method;
+    if (policy.next_algorithm) {
+      kind += "+algorithm-" + std::to_string(policy.algorithm) + "-to-" + std::to_string(policy.next_algorithm);
+    }
+    double seconds = double(rec.finished - rec.started);
+    if (seconds <= 0) seconds = progress.elapsed();
+    rec.targets.push_back({kind, seconds, 1, seconds > 0 ? 1 / seconds : 0, 0, 0, int(errors)});
+  }
   rec.verdict = errors ? "fail" : "pass";
   rec.summary = summary;
   rec.extra = {{"timeline", out}, {"zone_versions", r->timeline.zones.size()},
