@@ -16,7 +16,7 @@ const char kExport[] = R"({
                 "branches": {"count": 200, "covered": 150, "notcovered": 50, "percent": 75},
                 "functions": {"count": 30, "covered": 29, "percent": 96.6},
                 "regions": {"count": 500, "covered": 420, "notcovered": 80, "percent": 84}}},
-   {"filename": "/root/.cache/bazel/x/execroot/rollcage/signer-under-test/kasp/key_manager.cc",
+   {"filename": "/build/.cache/bazel/x/execroot/rollcage/signer-under-test/kasp/key_manager.cc",
     "summary": {"lines": {"count": 100, "covered": 50, "percent": 50},
                 "branches": {"count": 40, "covered": 10, "notcovered": 30, "percent": 25},
                 "functions": {"count": 10, "covered": 5, "percent": 50}}},

@@ -7,7 +7,7 @@
 RC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # rc_sanitizer_flags SANITIZER: the CFLAGS OSS-Fuzz's base-builder uses for that sanitizer with
-# libFuzzer (the same string as /work/shared/checks/07-fuzz for address, so Bazel's disk cache is
+# libFuzzer (the same string as ../shared/checks/07-fuzz for address, so Bazel's disk cache is
 # shared with it).
 rc_sanitizer_flags() {
   local common="-O1 -fno-omit-frame-pointer -gline-tables-only"
