@@ -113,8 +113,10 @@ echo "   1 process: $speed1 verify/s;  2 processes: $speed2 verify/s"
 
 echo
 echo "== incremental: version 2 adds a DS to 1% of the delegations (dnssec-signzone keeps the other signatures)"
-awk -v n="$N" 'BEGIN { srand(2) } /^[^;$@]/ && $2 == "NS" && !($1 in seen) { seen[$1] = 1; names[k++] = $1 }
-  /^[^;$]/ && $2 == "DS" { has[$1] = 1 }
+# (the type is the second field, or the third after a class: genzone writes "name IN NS ...")
+awk -v n="$N" 'BEGIN { srand(2) } { t = ($2 == "IN") ? $3 : $2 }
+  /^[^;$@]/ && t == "NS" && !($1 in seen) { seen[$1] = 1; names[k++] = $1 }
+  /^[^;$]/ && t == "DS" { has[$1] = 1 }
   END { want = int(n / 100); for (i = 0; i < k && want > 0; i++) if (!(names[i] in has)) {
           d = ""; for (j = 0; j < 64; j++) d = d sprintf("%x", int(rand() * 16));
           printf "%s 3600 IN DS 4242 13 2 %s\n", names[i], d; want-- } }' "$work/zone.txt" > "$work/new-ds.txt"
