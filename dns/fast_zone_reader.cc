@@ -526,6 +526,11 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
     // Owner, then up to two of TTL and class, then the type.
     std::optional<Name> owner;
     size_t k = 0;
+    if (!e.blank_owner && ts[0].quoted) {
+      // Names are never quoted (RFC 1035 §5.1 quotes character strings); ldns and this reader read
+      // `" TXT ""` differently (found by tools/oss-fuzz/run_all.sh on the validate target).
+      return BadInput(Where(source, e.line) + "an owner name in quotes");
+    }
     if (e.blank_owner) {
       owner = prev_owner;
     } else if (!ts[0].quoted) {
