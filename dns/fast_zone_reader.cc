@@ -121,8 +121,10 @@ class Tokenizer {
           *error = std::to_string(line_) + ": a quote inside a token (quote the whole string)";
           return false;
         }
-        if ((d == '(' || d == ')') && p_ + 1 < t_.size() &&
-            !kSpecial[static_cast<unsigned char>(t_[p_ + 1])]) {
+        size_t after = p_;  // past a run of parentheses inside the token
+        while (after < t_.size() && (t_[after] == '(' || t_[after] == ')')) ++after;
+        if ((d == '(' || d == ')') && after < t_.size() &&
+            !kSpecial[static_cast<unsigned char>(t_[after])]) {
           // ldns drops a parenthesis inside a token and keeps reading it ("C(S" is "CS"); RFC 1035
           // makes it a separator. Rather than guess (found by the validate fuzz target):
           *error = std::to_string(line_) + ": a parenthesis inside a token (put blanks around it)";

@@ -122,6 +122,7 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
     EXPECT_NE(z.status().message().find(want), std::string::npos) << z.status().message();
   };
   bad("$ORIGIN x.\ne TXT C(S\n", "a.zone:2: a parenthesis inside a token");
+  bad("$ORIGIN x.\ne TXT 8((0\n", "a.zone:2: a parenthesis inside a token");
   bad("$ORIGIN example\na A 1.2.3.4\n", "a.zone:1: $ORIGIN needs an absolute name");
   bad("$ORIGIN x. y\na A 1.2.3.4\n", "a.zone:1: text after the $ORIGIN name");
   bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
