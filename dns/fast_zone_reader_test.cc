@@ -123,11 +123,13 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   };
   bad("$ORIGIN x.\ne TXT C(S\n", "a.zone:2: a parenthesis inside a token");
   bad("$ORIGIN x.\ne TXT 8((0\n", "a.zone:2: a parenthesis inside a token");
+  bad("$ORIGIN x.\n( IN NS ns\n", "a.zone:2: a parenthesis before the owner name");
+  bad("$ORIGIN x.\na TXT \"open\n", "a quoted string without its closing quote");
   bad("$ORIGIN example\na A 1.2.3.4\n", "a.zone:1: $ORIGIN needs an absolute name");
   bad("$ORIGIN x. y\na A 1.2.3.4\n", "a.zone:1: text after the $ORIGIN name");
   bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
   bad("$ORIGIN x.\na TXT ( . ;c\n0 )\n", "a.zone:3: inside parentheses, a line after a comment");
-  bad("$ORIGIN x.\n\" TXT \"\"\n", "a.zone:2: an owner name in quotes");
+  bad("$ORIGIN x.\n\"a\" TXT \"b\"\n", "a.zone:2: an owner name in quotes");
   // A parenthesis next to a token, with a blank on its other side, is ordinary.
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b (1 2\n 3 4 5)\nwww TXT \"a\"\n");
 }
