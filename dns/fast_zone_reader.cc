@@ -133,8 +133,8 @@ class Tokenizer {
         }
         size_t after = p_;  // past a run of parentheses inside the token
         while (after < t_.size() && (t_[after] == '(' || t_[after] == ')')) ++after;
-        if ((d == '(' || d == ')') && after < t_.size() &&
-            !kSpecial[static_cast<unsigned char>(t_[after])]) {
+        if ((d == '(' || d == ')') && after < t_.size() && t_[after] != ' ' && t_[after] != '\t' &&
+            t_[after] != '\r' && t_[after] != '\n' && t_[after] != ';') {
           // ldns drops a parenthesis inside a token and keeps reading it ("C(S" is "CS"); RFC 1035
           // makes it a separator. Rather than guess (found by the validate fuzz target):
           *error = std::to_string(line_) + ": a parenthesis inside a token (put blanks around it)";

@@ -123,6 +123,7 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   };
   bad("$ORIGIN x.\ne TXT C(S\n", "a.zone:2: a parenthesis inside a token");
   bad("$ORIGIN x.\ne TXT 8((0\n", "a.zone:2: a parenthesis inside a token");
+  bad("$ORIGIN x.\ne TXT 8(\\083\n", "a.zone:2: a parenthesis inside a token");
   bad("$ORIGIN x.\n( IN NS ns\n", "a.zone:2: a parenthesis before the owner name");
   bad("$ORIGIN x.\na TXT \"open\n", "a quoted string without its closing quote");
   bad("$ORIGIN example\na A 1.2.3.4\n", "a.zone:1: $ORIGIN needs an absolute name");
