@@ -68,7 +68,7 @@ clean=0 crashed=0
 echo "run_all.sh: ${#targets[@]} targets, $seconds s each, from $dir"
 printf '%-22s %9s %8s %10s  %s\n' target executions exec/s cpu-exec/s result
 for t in "${targets[@]}"; do
-  corpus="$tmp/corpus/$t" work="$tmp/work/$t" log="$tmp/$t.log"
+  corpus="$tmp/corpus/$t" work="$tmp/scratch/$t" log="$tmp/$t.log"
   n=$(rc_seed_corpus "$dir" "$t" "$corpus") || n=0
   (unset ROLLCAGE_MUTANT
    case "$t" in scenario_fuzz|scenario_hsm_fuzz) [ -n "$mutant" ] && export ROLLCAGE_MUTANT="$mutant" ;; esac
