@@ -54,15 +54,7 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-if [ -n "$prebuilt" ]; then
-  [ -d "$prebuilt" ] || { echo "bench/fuzz.sh: no directory $prebuilt" >&2; exit 2; }
-  dir="$(cd "$prebuilt" && pwd)"
-else
-  dir="${out:-$tmp/out}"
-  mkdir -p "$dir" && dir="$(cd "$dir" && pwd)"
-  echo "bench/fuzz.sh: building the fuzz targets with tools/oss-fuzz/build.sh (libFuzzer + ASan) into $dir ..."
-  rc_build "$dir" address "$tmp/build.log" || { tail -20 "$tmp/build.log" >&2; echo "bench/fuzz.sh: build.sh failed" >&2; exit 4; }
-fi
+rc_fuzzer_dir bench/fuzz.sh "$prebuilt" "$out" address "$tmp"
 mapfile -t targets < <(rc_targets "$dir")
 [ ${#targets[@]} -gt 0 ] || { echo "bench/fuzz.sh: no fuzz targets in $dir" >&2; exit 4; }
 has_target() { printf '%s\n' "${targets[@]}" | grep -qx "$1"; }

@@ -41,6 +41,26 @@ rc_build() {
   return $rc
 }
 
+# rc_fuzzer_dir NAME PREBUILT OUT SANITIZER TMP: sets $dir to the fuzzers to use — PREBUILT when
+# given, else a build.sh build into OUT (or TMP/out). Exits 2 for a missing PREBUILT, 4 when the
+# build fails (its log's tail on stderr). NAME prefixes the messages.
+rc_fuzzer_dir() {
+  local name="$1" prebuilt="$2" out="$3" sanitizer="$4" tmp="$5"
+  if [ -n "$prebuilt" ]; then
+    [ -d "$prebuilt" ] || { echo "$name: no directory $prebuilt" >&2; exit 2; }
+    dir="$(cd "$prebuilt" && pwd)"
+    return 0
+  fi
+  dir="${out:-$tmp/out}"
+  mkdir -p "$dir" && dir="$(cd "$dir" && pwd)"
+  echo "$name: building the fuzz targets with tools/oss-fuzz/build.sh ($sanitizer) into $dir ..."
+  if ! rc_build "$dir" "$sanitizer" "$tmp/build.log"; then
+    tail -20 "$tmp/build.log" >&2
+    echo "$name: build.sh failed" >&2
+    exit 4
+  fi
+}
+
 # rc_targets DIR: the fuzz targets build.sh put in DIR (executable ELF files named *_fuzz), one a line.
 rc_targets() {
   local f

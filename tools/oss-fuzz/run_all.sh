@@ -41,19 +41,7 @@ artifacts="${artifacts:-${ROLLCAGE_RESULTS:-./rollcage-results}/fuzz-artifacts}"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-if [ -n "$prebuilt" ]; then
-  [ -d "$prebuilt" ] || { echo "run_all.sh: no directory $prebuilt" >&2; exit 2; }
-  dir="$(cd "$prebuilt" && pwd)"
-else
-  dir="${out:-$tmp/out}"
-  mkdir -p "$dir" && dir="$(cd "$dir" && pwd)"
-  echo "run_all.sh: building the fuzz targets with tools/oss-fuzz/build.sh ($sanitizer) into $dir ..."
-  if ! rc_build "$dir" "$sanitizer" "$tmp/build.log"; then
-    tail -20 "$tmp/build.log" >&2
-    echo "run_all.sh: build.sh failed" >&2
-    exit 4
-  fi
-fi
+rc_fuzzer_dir run_all.sh "$prebuilt" "$out" "$sanitizer" "$tmp"
 
 mapfile -t targets < <(rc_targets "$dir")
 [ ${#targets[@]} -gt 0 ] || { echo "run_all.sh: no fuzz targets in $dir" >&2; exit 4; }
