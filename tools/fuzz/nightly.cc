@@ -134,14 +134,21 @@ Result<RunResult> RunLogged(std::vector<std::string> argv, const std::string& lo
   return result;
 }
 
+// FUZZER -timeout=… -rss_limit_mb=… ARGS…: the limits every libFuzzer run of a campaign shares.
+std::vector<std::string> FuzzerArgv(const NightlyOptions& o, const std::string& fuzzer,
+                                    std::initializer_list<std::string> args) {
+  std::vector<std::string> argv = {fuzzer, "-timeout=" + std::to_string(int(o.input_timeout_s)),
+                                   "-rss_limit_mb=" + std::to_string(o.rss_limit_mb)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 // Reproduces one crash file; the classified report and the log.
 std::pair<CrashReport, std::string> Reproduce(const NightlyOptions& o, const NightlyTarget& t, const std::string& file) {
   RunOptions ro;
   ro.env = Env(o, t.name, true);
   ro.timeout_seconds = o.input_timeout_s + 60;
-  auto r = RunCommand({t.fuzzer, "-timeout=" + std::to_string(int(o.input_timeout_s)),
-                       "-rss_limit_mb=" + std::to_string(o.rss_limit_mb), file},
-                      ro);
+  auto r = RunCommand(FuzzerArgv(o, t.fuzzer, {file}), ro);
   if (!r.ok()) return {CrashReport{"unreproducible", r.status().message(), {}}, ""};
   CrashReport c = ClassifyCrashLog(r->err);
   if (c.cls.empty()) {
@@ -170,15 +177,11 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
 
   // 1. Fuzz (fork mode: a crash, timeout or OOM ends one job, not the campaign).
   Phase(o, t->name + ": fuzzing for " + std::to_string(int(seconds)) + " s");
-  std::vector<std::string> argv = {t->fuzzer,
-                                   "-fork=" + std::to_string(std::max(1, o.jobs)),
-                                   "-ignore_crashes=1",
-                                   "-ignore_timeouts=1",
-                                   "-ignore_ooms=1",
-                                   "-max_total_time=" + std::to_string(std::max(1, int(seconds))),
-                                   "-timeout=" + std::to_string(int(o.input_timeout_s)),
-                                   "-rss_limit_mb=" + std::to_string(o.rss_limit_mb),
-                                   "-artifact_prefix=" + crashes.string() + "/"};
+  std::vector<std::string> argv =
+      FuzzerArgv(o, t->fuzzer,
+                 {"-fork=" + std::to_string(std::max(1, o.jobs)), "-ignore_crashes=1", "-ignore_timeouts=1",
+                  "-ignore_ooms=1", "-max_total_time=" + std::to_string(std::max(1, int(seconds))),
+                  "-artifact_prefix=" + crashes.string() + "/"});
   for (const auto& f : TargetFlags(o, fuzzer_dir, t->name)) argv.push_back(f);
   argv.push_back(fresh.string());
   if (fs::is_directory(corpus, ec)) argv.push_back(corpus.string());
@@ -227,8 +230,7 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
     RunOptions mo;
     mo.env = Env(o, t->name, false);
     mo.timeout_seconds = 1800;
-    std::vector<std::string> m = {t->fuzzer, "-merge=1", "-timeout=" + std::to_string(int(o.input_timeout_s)),
-                                  "-rss_limit_mb=" + std::to_string(o.rss_limit_mb)};
+    std::vector<std::string> m = FuzzerArgv(o, t->fuzzer, {"-merge=1"});
     for (const auto& f : TargetFlags(o, fuzzer_dir, t->name)) {
       if (f.rfind("-max_len", 0) == 0) m.push_back(f);
     }
@@ -302,10 +304,9 @@ Status RunTarget(const NightlyOptions& o, const std::string& fuzzer_dir, double 
       RunOptions mo;
       mo.env = Env(o, t->name, true);
       mo.timeout_seconds = o.minimize_s + o.input_timeout_s + 60;
-      auto mr = RunCommand({t->fuzzer, "-minimize_crash=1", "-max_total_time=" + std::to_string(int(o.minimize_s)),
-                            "-timeout=" + std::to_string(int(o.input_timeout_s)),
-                            "-rss_limit_mb=" + std::to_string(o.rss_limit_mb), "-exact_artifact_path=" + min,
-                            g.first.string()},
+      auto mr = RunCommand(FuzzerArgv(o, t->fuzzer,
+                                      {"-minimize_crash=1", "-max_total_time=" + std::to_string(int(o.minimize_s)),
+                                       "-exact_artifact_path=" + min, g.first.string()}),
                            mo);
       if (mr.ok() && fs::exists(min, ec)) {
         auto [again, again_log] = Reproduce(o, *t, min);
