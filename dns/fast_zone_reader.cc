@@ -252,7 +252,17 @@ std::optional<uint16_t> TypeValue(std::string_view s) {
 
 struct Ctx {
   const Name* origin;  // for relative names; never null
+  std::string* refused;  // set to why, when a field is text this reader refuses (not just does not know)
 };
+
+// ldns reads an RDATA name that unescapes to "@" or "@." as the origin, not as the literal label '@'
+// (found by the validate fuzz target: `N NS \@`). "@" alone is the origin; "@.", "\@", "\@.",
+// "\064" and "\064." are refused.
+bool OriginInDisguise(std::string_view t) {
+  if (t == "@") return false;
+  if (!t.empty() && t.back() == '.') t.remove_suffix(1);
+  return t == "@" || t == "\\@" || t == "\\064";
+}
 
 // Base64 (RFC 4648 §4) without whitespace, as the tokens of one field joined; nullopt when invalid.
 std::optional<std::string> DecodeBase64(std::string_view in) {
@@ -320,6 +330,11 @@ Result<Name> ReadName(std::string_view t, const Name* origin) {
 
 bool AppendName(std::string& out, const Token& t, const Ctx& c) {
   if (t.quoted) return false;
+  if (OriginInDisguise(t.text)) {
+    *c.refused = "the name " + std::string(t.text) +
+                 " in RDATA (ldns reads it as the origin: write @ for the origin, \\@ with more labels for a literal '@')";
+    return false;
+  }
   auto n = ReadName(t.text, c.origin);
   if (!n.ok()) return false;
   out += n->wire();
@@ -534,7 +549,8 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
       }
       continue;
     }
-    Ctx c{origin ? &*origin : &root};
+    std::string refused;
+    Ctx c{origin ? &*origin : &root, &refused};
     // Owner, then up to two of TTL and class, then the type.
     std::optional<Name> owner;
     size_t k = 0;
@@ -588,6 +604,7 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
       rr.rrclass = kClassIN;
       rr.ttl = ttl ? *ttl : default_ttl;
       fast = EncodeRdata(rr.type, ts, k + 1, c, rr.rdata);
+      if (!refused.empty()) return BadInput(Where(source, e.line) + refused);
     }
     if (!fast) {
       // ldns parses this record exactly as Zone::Load would.

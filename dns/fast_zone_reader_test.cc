@@ -131,6 +131,13 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
   bad("$ORIGIN x.\na TXT ( . ;c\n0 )\n", "a.zone:3: inside parentheses, a line after a comment");
   bad("$ORIGIN x.\n\"a\" TXT \"b\"\n", "a.zone:2: an owner name in quotes");
+  // ldns reads these RDATA names as the origin, not as the label '@'.
+  for (const char* n : {"\\@", "\\@.", "\\064", "\\064.", "@."}) {
+    bad((std::string("$ORIGIN x.\n$TTL 60\nN NS ") + n + "\n").c_str(), "a.zone:3: the name");
+  }
+  bad("$ORIGIN x.\n$TTL 60\nN MX 1 \\@\n", "a.zone:3: the name \\@ in RDATA");
+  // The origin itself, and '@' as part of a longer name, read as everywhere else.
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nN NS @\nM NS \\@x\nO NS a.\\@\nP NS @x\n");
   // A parenthesis next to a token, with a blank on its other side, is ordinary.
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b (1 2\n 3 4 5)\nwww TXT \"a\"\n");
 }
