@@ -47,6 +47,7 @@ struct ManagedKey {
   bool SignsDnskey() const { return dnskey_active && !dnskey_retired; }
   bool WantsDs() const { return ds_submitted && !ds_withdrawn; }
   bool Pending() const { return id.empty(); }
+  bool operator==(const ManagedKey&) const = default;
 };
 
 // Makes keys for the manager. Create must be idempotent per serial: the same serial gives the same
@@ -119,6 +120,7 @@ class KeyManager {
     bool max_zone_ttl_dropping = false;
     std::vector<ManagedKey> keys;
     std::vector<std::pair<int, std::string>> unconfirmed;  // (key serial, field) set but not yet published
+    bool operator==(const State&) const = default;
   };
   const State& state() const { return state_; }
 
@@ -142,7 +144,7 @@ class KeyManager {
   Policy policy_;
   KeyFactory* factory_;
   KeyManagerOptions options_;
-  std::string last_saved_;  // what Save last wrote to options_.state_path
+  std::optional<State> saved_;  // what the state file holds (as last written or read)
   State state_;
 };
 
