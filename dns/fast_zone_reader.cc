@@ -67,8 +67,12 @@ class Tokenizer {
       if (c == ';') {
         while (p_ < t_.size() && t_[p_] != '\n') ++p_;
         // Inside parentheses ldns joins a token that starts the line after a comment to the token
-        // before the comment ("(. ;\n0" is ".0"; found by the validate fuzz target): refuse it.
-        if (depth > 0 && p_ + 1 < t_.size() && !kSpecial[static_cast<unsigned char>(t_[p_ + 1])]) {
+        // before the comment ("(. ;\n0" is ".0"), even past parentheses and into a quoted string
+        // ("2;c\n)0" is "20", "2;c\n\"x\"" is `2"x"`; found by the validate fuzz target): refuse it.
+        size_t q = p_ + 1;
+        while (q < t_.size() && (t_[q] == '(' || t_[q] == ')')) ++q;
+        if (depth > 0 && q < t_.size() && t_[q] != ' ' && t_[q] != '\t' && t_[q] != '\r' && t_[q] != '\n' &&
+            t_[q] != ';') {
           *error = std::to_string(line_ + 1) +
                    ": inside parentheses, a line after a comment must start with a blank";
           return false;

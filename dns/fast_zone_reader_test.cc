@@ -130,6 +130,11 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   bad("$ORIGIN x. y\na A 1.2.3.4\n", "a.zone:1: text after the $ORIGIN name");
   bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
   bad("$ORIGIN x.\na TXT ( . ;c\n0 )\n", "a.zone:3: inside parentheses, a line after a comment");
+  bad("$ORIGIN x.\na TXT ( 2;c\n)0\n", "a.zone:3: inside parentheses, a line after a comment");
+  bad("$ORIGIN x.\na TXT ( 2;c\n()0 )\n", "a.zone:3: inside parentheses, a line after a comment");
+  bad("$ORIGIN x.\na TXT ( 2;c\n\"x\" )\n", "a.zone:3: inside parentheses, a line after a comment");
+  bad("$ORIGIN x.\na TXT ( 2;c\n;d\n0 )\n", "a.zone:4: inside parentheses, a line after a comment");
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\na TXT ( 2;c\n) 0\nb TXT ( 2;c\n)\n");
   bad("$ORIGIN x.\n\"a\" TXT \"b\"\n", "a.zone:2: an owner name in quotes");
   // ldns reads these RDATA names as the origin, not as the label '@'.
   for (const char* n : {"\\@", "\\@.", "\\064", "\\064.", "@."}) {
