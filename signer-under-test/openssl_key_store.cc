@@ -404,6 +404,28 @@ Memo<std::string>& DerivedKeys() {
   static auto* memo = new Memo<std::string>();
   return *memo;
 }
+
+// Parsed keys by PKCS#8 DER, without a label (keys are immutable once made). DeriveKeyPkcs8 puts
+// the key it made here too, so importing a derived key never runs OpenSSL's decoder (a third of
+// the scenario fuzz target's allocations when every input brings new keys).
+Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
+  static auto* memo = new Memo<std::shared_ptr<const OpenSslKeyStore::Key>>();
+  return *memo;
+}
+
+// A parsed key under another label (shares nothing mutable with the original).
+Result<std::shared_ptr<OpenSslKeyStore::Key>> Relabelled(const OpenSslKeyStore::Key& k, const std::string& label) {
+  auto out = std::make_shared<OpenSslKeyStore::Key>();
+  out->info = k.info;
+  out->info.label = label;
+  if (!EVP_PKEY_up_ref(k.pkey.get())) return OpenSslError("sharing a parsed key");
+  out->pkey.reset(k.pkey.get());
+  if (k.ec_private) {
+    out->ec_private.reset(BN_dup(k.ec_private.get()));
+    if (!out->ec_private) return OpenSslError("copying a private scalar");
+  }
+  return out;
+}
 }  // namespace
 
 Result<std::string> DeriveKeyPkcs8(uint64_t seed, const KeySpec& spec) {
@@ -411,6 +433,8 @@ Result<std::string> DeriveKeyPkcs8(uint64_t seed, const KeySpec& spec) {
   if (auto der = DerivedKeys().Find(material)) return *der;
   RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, true));
   RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
+  RC_ASSIGN_OR_RETURN(std::shared_ptr<OpenSslKeyStore::Key> parsed, KeyFromPkey(std::move(pkey), ""));
+  ParsedKeys().Put(der, std::move(parsed));
   DerivedKeys().Put(material, der);
   return der;
 }
@@ -430,7 +454,10 @@ Result<std::string> Pkcs8FromRawPrivate(Algorithm algorithm, std::string_view ra
         return KeyError("P-256 private scalar out of range");
       }
       RC_ASSIGN_OR_RETURN(PkeyPtr pkey, EcKeyFromScalar(d.get()));
-      return internal::PkeyToPkcs8Der(pkey.get());
+      RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
+      RC_ASSIGN_OR_RETURN(std::shared_ptr<OpenSslKeyStore::Key> parsed, KeyFromPkey(std::move(pkey), ""));
+      ParsedKeys().Put(der, std::move(parsed));
+      return der;
     }
     case Algorithm::kEd25519: {
       EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
@@ -446,6 +473,7 @@ Result<std::string> Pkcs8FromRawPrivate(Algorithm algorithm, std::string_view ra
 }
 
 Result<KeyInfo> PublicKeyOfPkcs8(std::string_view pkcs8_der) {
+  if (auto parsed = ParsedKeys().Find(std::string(pkcs8_der))) return (*parsed)->info;
   RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
   RC_ASSIGN_OR_RETURN(auto key, KeyFromPkey(std::move(pkey), ""));
   return key->info;
@@ -474,24 +502,16 @@ Result<KeyInfo> OpenSslKeyStore::Generate(const KeySpec& spec) {
   return it->second->info;
 }
 
-namespace {
-// Parsed imports by PKCS#8 DER (keys are immutable once made; see Memo).
-Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
-  static auto* memo = new Memo<std::shared_ptr<const OpenSslKeyStore::Key>>();
-  return *memo;
-}
-}  // namespace
-
 Result<KeyInfo> OpenSslKeyStore::Import(const KeySpec& spec, std::string_view pkcs8_der) {
   std::string der(pkcs8_der);
   std::shared_ptr<const Key> key;
-  if (auto parsed = ParsedKeys().Find(der); parsed && (*parsed)->info.label == spec.label) {
-    key = *parsed;
+  if (auto parsed = ParsedKeys().Find(der)) {
+    RC_ASSIGN_OR_RETURN(key, Relabelled(**parsed, spec.label));
   } else {
     RC_ASSIGN_OR_RETURN(PkeyPtr pkey, internal::PkeyFromPkcs8Der(pkcs8_der));
-    RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> made, KeyFromPkey(std::move(pkey), spec.label));
+    RC_ASSIGN_OR_RETURN(std::shared_ptr<Key> made, KeyFromPkey(std::move(pkey), ""));
     ParsedKeys().Put(der, made);
-    key = std::move(made);
+    RC_ASSIGN_OR_RETURN(key, Relabelled(*made, spec.label));
   }
   if (key->info.algorithm != spec.algorithm) {
     return KeyError(std::string("imported private key is for ") + AlgorithmName(key->info.algorithm) + ", not " +
