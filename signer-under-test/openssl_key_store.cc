@@ -302,11 +302,11 @@ using internal::HmacSha256;
 
 // ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
 // bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
-Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, std::string_view data) {
+// h1: the SHA-256 digest of the data to sign.
+Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, const std::string& h1) {
   const EC_GROUP* group = internal::P256Group();
   const BIGNUM* n = EC_GROUP_get0_order(group);
   thread_local BnCtxPtr ctx(BN_CTX_new());
-  std::string h1 = internal::Sha256(data);
   BnPtr e = internal::BnFromBytes(h1);
   BnPtr h_mod(BN_new());
   BN_nnmod(h_mod.get(), e.get(), n, ctx.get());
@@ -383,6 +383,7 @@ namespace {
 template <class V>
 class Memo {
  public:
+  explicit Memo(size_t capacity = 4096) : capacity_(capacity) {}
   std::optional<V> Find(const std::string& k) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = map_.find(k);
@@ -391,11 +392,12 @@ class Memo {
   }
   void Put(const std::string& k, V v) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (map_.size() >= 4096) map_.clear();
+    if (map_.size() >= capacity_) map_.clear();
     map_[k] = std::move(v);
   }
 
  private:
+  const size_t capacity_;
   std::mutex mu_;
   std::map<std::string, V> map_;
 };
@@ -410,6 +412,12 @@ Memo<std::string>& DerivedKeys() {
 // the scenario fuzz target's allocations when every input brings new keys).
 Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
   static auto* memo = new Memo<std::shared_ptr<const OpenSslKeyStore::Key>>();
+  return *memo;
+}
+
+// Deterministic (RFC 6979) ECDSA signatures by public key and digest.
+Memo<std::string>& Signatures() {
+  static auto* memo = new Memo<std::string>(1 << 16);
   return *memo;
 }
 
@@ -549,7 +557,16 @@ Result<std::string> OpenSslKeyStore::Sign(const std::string& id, std::string_vie
     case Algorithm::kEd25519:
       return EvpSign(key->pkey.get(), nullptr, data);
     case Algorithm::kEcdsaP256Sha256: {
-      if (options_.deterministic_ecdsa) return EcdsaSignRfc6979(key->ec_private.get(), data);
+      if (options_.deterministic_ecdsa) {
+        // A deterministic signature is a pure function of the key and the data: memoized by public
+        // key and digest (a scenario fuzzer signs the same RRsets with the same keys run after run).
+        std::string h1 = internal::Sha256(data);
+        std::string memo_key = key->info.public_key + h1;
+        if (auto sig = Signatures().Find(memo_key)) return *sig;
+        RC_ASSIGN_OR_RETURN(std::string sig, EcdsaSignRfc6979(key->ec_private.get(), h1));
+        Signatures().Put(memo_key, sig);
+        return sig;
+      }
       RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
       return EcdsaDerToRaw(der);
     }

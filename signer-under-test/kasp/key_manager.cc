@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.h"
 #include "base/file.h"
 
 namespace rollcage::signer::kasp {
@@ -59,20 +60,16 @@ class JsonWriter {
 };
 
 void AppendKey(std::string& out, const ManagedKey& k) {
-  static const char* hex = "0123456789abcdef";
-  std::string h;
-  h.reserve(2 * k.public_key.size());
-  for (unsigned char c : k.public_key) {
-    h.push_back(hex[c >> 4]);
-    h.push_back(hex[c & 15]);
-  }
   JsonWriter w(out);
   w.Open();
   w.Key("serial").Value(int64_t(k.serial));
   w.Key("role").Value(RoleName(k.role));
   w.Key("algorithm").Value(int64_t(k.algorithm));
   w.Key("id").Value(k.id);
-  w.Key("public_key_hex").Value(h);
+  w.Key("public_key_hex");
+  out.push_back('"');
+  out += HexEncode(k.public_key);  // needs no escaping
+  out.push_back('"');
   w.Key("standby").Value(k.standby);
   w.Key("collide").Value(k.collide);
   w.Key("created").Value(int64_t(k.created));
@@ -765,9 +762,11 @@ UnixTime KeyManager::NextEvent(UnixTime now) const {
   return best;
 }
 
-std::string KeyManager::Describe() const {
+std::string KeyManager::Describe() const { return DescribeKeys(state_.keys); }
+
+std::string KeyManager::DescribeKeys(const std::vector<ManagedKey>& keys) {
   std::string out;
-  for (const auto& k : state_.keys) {
+  for (const auto& k : keys) {
     out += "key " + std::to_string(k.serial) + " " + RoleName(k.role) + " alg " + std::to_string(k.algorithm) +
            " id " + (k.id.empty() ? std::string("(pending)") : k.id.substr(0, 12)) + (k.standby ? " standby" : "") +
            (k.IsPublished() ? " published" : "") + (k.SignsZone() ? " signs-zone" : "") +

@@ -103,6 +103,7 @@ class KeyManager {
   const Policy& policy() const { return policy_; }
   uint8_t current_algorithm() const { return state_.algorithm; }
   std::string Describe() const;  // one line per key, for logs and repro output
+  static std::string DescribeKeys(const std::vector<ManagedKey>& keys);
 
   struct State {
     int next_serial = 1;

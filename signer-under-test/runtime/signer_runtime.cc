@@ -148,8 +148,9 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
 }
 
 Status SignerRuntime::SaveState() {
-  nlohmann::json j{{"format", "rollcage-runtime-1"}, {"serial", serial_}};
-  return WriteFileAtomic(options_.state_dir + "/runtime.json", j.dump() + "\n");
+  // Written on every signed zone: formatted by hand (what nlohmann::json::dump prints, read back by it).
+  return WriteFileAtomic(options_.state_dir + "/runtime.json",
+                         "{\"format\":\"rollcage-runtime-1\",\"serial\":" + std::to_string(serial_) + "}\n");
 }
 
 std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
@@ -216,7 +217,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   for (const auto& rr : parent_ds) parent.push_back(rr.rdata);
 
   // 1. The key life cycle. Notes for every key that changed.
-  std::string desc_before = km_->Describe();
+  std::vector<kasp::ManagedKey> keys_before = km_->keys();  // described only when changed
   Status step = km_->Step(now, parent, max_ttl);
   if (IsCrash(step)) {
     out.crashed = true;
@@ -229,7 +230,8 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
     out.next_wakeup = now + options_.retry_after_failure;
     return out;
   }
-  if (km_->Describe() != desc_before) {
+  if (km_->keys() != keys_before) {
+    std::string desc_before = kasp::KeyManager::DescribeKeys(keys_before);
     std::string d = km_->Describe();
     size_t a = 0;
     while (a < d.size()) {
