@@ -141,6 +141,8 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
     bad((std::string("$ORIGIN x.\n$TTL 60\nN NS ") + n + "\n").c_str(), "a.zone:3: the name");
   }
   bad("$ORIGIN x.\n$TTL 60\nN MX 1 \\@\n", "a.zone:3: the name \\@ in RDATA");
+  bad("$ORIGIN x.\na NS e5\\\r\n", "a.zone:2: a backslash before a carriage return");
+  bad("$ORIGIN x.\na TXT \"e5\\\rx\"\n", "a.zone:2: a backslash before a carriage return");
   // RFC 3597 generic RDATA for a type the fast reader knows.
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nN NS \\# 3 016100\nM A \\# 4 01020304\n");
   // The origin itself, and '@' as part of a longer name, read as everywhere else.
