@@ -108,7 +108,30 @@ Result<Zone> Zone::Parse(std::string_view text, const LoadOptions& options, std:
   return ParseStream(fp.get(), options, std::string(source));
 }
 
+namespace {
+// Whether records are already in canonical order without duplicates (the common case for a zone a
+// signer emitted): one pass, canonical RDATA built only within an RRset.
+bool InCanonicalOrder(const std::vector<RR>& records) {
+  for (size_t i = 1; i < records.size(); ++i) {
+    const RR& a = records[i - 1];
+    const RR& b = records[i];
+    int c = CanonicalCompare(a.owner.wire(), b.owner.wire());
+    if (c != 0) {
+      if (c > 0) return false;
+      continue;
+    }
+    if (a.type != b.type) {
+      if (a.type > b.type) return false;
+      continue;
+    }
+    if (a.rrclass != b.rrclass || !(a.CanonicalRdata() < b.CanonicalRdata())) return false;
+  }
+  return true;
+}
+}  // namespace
+
 void Zone::SortCanonical() {
+  if (InCanonicalOrder(records_)) return;
   struct Keyed {
     std::string canon;
     RR rr;

@@ -121,5 +121,31 @@ TEST(Zone, SortCanonicalDedups) {
   EXPECT_EQ(sets.size(), 3u);
 }
 
+// A zone already in order is left as it is; one only out of order by a duplicate, or by one record
+// at the end, is still sorted and deduplicated (SortCanonical skips the sort when nothing is out of
+// order).
+TEST(Zone, SortCanonicalOnAlmostSortedZones) {
+  auto make = [](std::initializer_list<const char*> lines) {
+    Zone z(*Name::FromText("e."));
+    for (const char* l : lines) z.Add(*RR::FromText(l, z.origin()));
+    return z;
+  };
+  Zone sorted = make({"e. 60 IN A 1.1.1.1", "a.e. 60 IN A 1.1.1.1", "a.e. 60 IN A 1.1.1.2", "a.e. 60 IN TXT x",
+                      "b.a.e. 60 IN A 1.1.1.1"});
+  Zone copy = sorted;
+  copy.SortCanonical();
+  EXPECT_EQ(copy.records(), sorted.records());
+  Zone dup = make({"e. 60 IN A 1.1.1.1", "a.e. 60 IN A 1.1.1.1", "A.e. 60 IN A 1.1.1.1", "a.e. 60 IN TXT x"});
+  dup.SortCanonical();
+  ASSERT_EQ(dup.size(), 3u);
+  Zone late = make({"a.e. 60 IN A 1.1.1.1", "a.e. 60 IN TXT x", "e. 60 IN A 1.1.1.1"});
+  late.SortCanonical();
+  ASSERT_EQ(late.size(), 3u);
+  EXPECT_EQ(late.records()[0].owner, *Name::FromText("e."));
+  Zone rdata = make({"a.e. 60 IN A 1.1.1.2", "a.e. 60 IN A 1.1.1.1"});
+  rdata.SortCanonical();
+  EXPECT_EQ(rdata.records()[0].rdata, std::string("\x01\x01\x01\x01", 4));
+}
+
 }  // namespace
 }  // namespace rollcage::dns

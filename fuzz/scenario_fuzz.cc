@@ -121,6 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   OracleJudge judge(verdicts);
   ExecutorOptions options;
   options.stop_at_first_finding = true;
+  options.keep_log = false;  // a finding prints the scenario and the findings; repro prints the log
   Executor executor(adapter->get(), &judge, options);
   auto result = executor.Run(s);
   if (!result.ok()) {

@@ -187,7 +187,9 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
   std::map<int, UnixTime> auto_restore;  // hsm -> true time
   bool stop = false;
 
-  auto log = [&](const std::string& line) { out.log.push_back(FormatTimeIso(clock.Now()) + " " + line); };
+  auto log = [&](const std::string& line) {
+    if (options_.keep_log) out.log.push_back(FormatTimeIso(clock.Now()) + " " + line);
+  };
   auto add_findings = [&](std::vector<Finding> fs, int version) {
     for (auto& f : fs) {
       if (version && !f.zone_version) f.zone_version = version;
@@ -215,7 +217,7 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
       std::snprintf(name, sizeof name, "zones/%06zu.zone", out.timeline.zones.size());
       tz.file = name;
       int version = int(out.timeline.zones.size());
-      out.log.push_back(FormatTimeIso(at) + " zone v" + std::to_string(version) + " published (serial " +
+      if (options_.keep_log) out.log.push_back(FormatTimeIso(at) + " zone v" + std::to_string(version) + " published (serial " +
                         std::to_string(served_serial) + ", " + std::to_string(tz.zone.size()) + " records)");
       if (options_.check_each_version && !stop) {
         auto fs = judge_->CheckZone(tz.zone, parent.Current(), at);
@@ -326,7 +328,7 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
   for (size_t i = 0; i < sc.events.size() && !stop; ++i) {
     const Event& e = sc.events[i];
     if (ApplyZoneEdit(e, &unsigned_zone, sc.seed)) {
-      log("event: " + PrintEvent(e));
+      if (options_.keep_log) log("event: " + PrintEvent(e));
       RC_RETURN_IF_ERROR(tick());
     } else {
       bool tick_after = false;
@@ -393,7 +395,7 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
               [](const auto&) { return Status::Ok(); },
           },
           e);
-      log("event: " + PrintEvent(e));
+      if (options_.keep_log) log("event: " + PrintEvent(e));
       if (was_running && !signer_->Running() && auto_restart == kNever) {
         // The signer died at an armed crash point while serving the request.
         log("signer crashed (armed crash point)");

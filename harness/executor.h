@@ -28,6 +28,7 @@ struct ExecutorOptions {
   bool check_each_version = true;       // the static oracle on every zone version
   bool check_temporal = true;           // the temporal oracle on the timeline
   bool stop_at_first_finding = false;   // fuzzing: stop judging once something is found
+  bool keep_log = true;                 // RunResult::log (fuzzing: off, formatting it is a few per cent of a run)
   // Progress: called after each scenario event with (events done, events total).
   std::function<void(size_t, size_t)> progress;
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "base/encoding.h"
 #include "base/file.h"
 #include "dns/rdata.h"
 #include "signer-under-test/key_tag.h"
@@ -186,6 +187,29 @@ TEST(CollidingKey, P256KeyWithAGivenTag) {
   std::string rdata = std::string("\x01\x00\x03\x0d", 4) + info->public_key;
   EXPECT_EQ(KeyTag(rdata), 33834);
   EXPECT_EQ(*CollidingKeyPkcs8(3, spec, 256, 33834), *pkcs8);  // deterministic
+}
+
+// The search walks the same keys in the same order in every version: crash files and corpus
+// entries with `keygen ... collide` replay to the same keys only if it does. These public keys were
+// found by the first implementation (one affine conversion per step).
+TEST(CollidingKey, P256SearchFindsTheSameKeysAsBefore) {
+  struct Case {
+    uint64_t seed;
+    uint16_t flags, tag;
+    const char* label;
+    const char* public_key_prefix;  // hex
+  };
+  for (const Case& c : {Case{3, 256, 33834, "collide", "54A3BFD1893264D7"}, Case{7, 257, 1, "k #2", "E663E5A0EC6625F1"},
+                        Case{11, 256, 65535, "z #5 gen1", "598A76F942E97A0C"}, Case{1, 257, 40000, "", "A881B8B00BE1AFF7"}}) {
+    KeySpec spec{Algorithm::kEcdsaP256Sha256, c.label};
+    auto pkcs8 = CollidingKeyPkcs8(c.seed, spec, c.flags, c.tag);
+    ASSERT_TRUE(pkcs8.ok()) << pkcs8.status().message();
+    auto info = PublicKeyOfPkcs8(*pkcs8);
+    ASSERT_TRUE(info.ok());
+    std::string rdata = std::string(1, char(c.flags >> 8)) + char(c.flags & 0xff) + "\x03\x0d" + info->public_key;
+    EXPECT_EQ(KeyTag(rdata), c.tag);
+    EXPECT_EQ(HexEncode(info->public_key).substr(0, 16), c.public_key_prefix) << c.label;
+  }
 }
 
 }  // namespace
