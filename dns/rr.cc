@@ -252,13 +252,20 @@ std::string RR::ToText() const {
   return out;
 }
 
-std::string RR::CanonicalRdata() const {
+std::string RR::CanonicalRdata() const { return dns::CanonicalRdata(type, rdata); }
+
+std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
+  std::string out(rdata);
   NameLayout l;
-  if (!LayoutFor(type, &l)) return rdata;
-  std::string out = rdata;
+  if (!LayoutFor(type, &l)) return out;
   size_t p = l.prefix;
   for (int i = 0; i < l.names && p < out.size(); ++i) LowercaseNameAt(out, &p);
   return out;
+}
+
+bool CanonicalRdataIsRdata(uint16_t type) {
+  NameLayout l;
+  return !LayoutFor(type, &l);
 }
 
 bool CanonicalLess(const RR& a, const RR& b) {

@@ -48,6 +48,11 @@ struct RR {
   }
 };
 
+// RR::CanonicalRdata for RDATA of a type, without an RR; and whether it is always the RDATA itself
+// (no embedded names to lowercase).
+std::string CanonicalRdata(uint16_t type, std::string_view rdata);
+bool CanonicalRdataIsRdata(uint16_t type);
+
 // Canonical RR order (RFC 4034 §6.3): owner name, then type, then canonical RDATA as octet strings.
 bool CanonicalLess(const RR& a, const RR& b);
 

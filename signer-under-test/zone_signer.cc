@@ -323,15 +323,32 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
 }
 
 std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
-  std::vector<std::string> rdatas;
-  rdatas.reserve(rrset.rdatas.size());
-  for (const auto& rd : rrset.rdatas) rdatas.push_back(dns::RR{rrset.owner, rrset.type, rrset.rrclass, 0, rd}.CanonicalRdata());
-  std::sort(rdatas.begin(), rdatas.end());
-  std::string k = rrset.owner.Lowercase().wire();
+  // Built on every RRset of every signing: one allocation in the common case (one RDATA, or
+  // RDATA without names to lowercase).
+  size_t size = rrset.owner.wire().size() + key_identity.size() + 32;
+  for (const auto& rd : rrset.rdatas) size += rd.size() + 6;
+  std::string k;
+  k.reserve(size);
+  // The owner lowercased in wire form: label lengths (at most 63) are never ASCII capitals.
+  for (unsigned char c : rrset.owner.wire()) k.push_back(char(c >= 'A' && c <= 'Z' ? c + 32 : c));
   k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" +
        std::to_string(ignore_ttl_ ? 0 : rrset.ttl) + "|";
-  for (const auto& rd : rdatas) k += std::to_string(rd.size()) + ":" + rd;
-  k += "|" + key_identity;
+  auto append = [&k](std::string_view rd) {
+    k += std::to_string(rd.size());
+    k.push_back(':');
+    k += rd;
+  };
+  if (rrset.rdatas.size() == 1 && dns::CanonicalRdataIsRdata(rrset.type)) {
+    append(rrset.rdatas[0]);
+  } else {
+    std::vector<std::string> rdatas;
+    rdatas.reserve(rrset.rdatas.size());
+    for (const auto& rd : rrset.rdatas) rdatas.push_back(dns::CanonicalRdata(rrset.type, rd));
+    std::sort(rdatas.begin(), rdatas.end());
+    for (const auto& rd : rdatas) append(rd);
+  }
+  k += "|";
+  k += key_identity;
   return k;
 }
 
