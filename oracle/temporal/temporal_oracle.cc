@@ -30,7 +30,6 @@ struct RVersion {
   uint32_t ttl = 0;
   std::vector<std::string> rdatas;
   std::vector<SigInfo> sigs;
-  std::string content;
   int first_zone = 0, last_zone = 0;  // 0-based
   UnixTime start = 0, served_until = 0;
   UnixTime max_exp = 0;
@@ -60,14 +59,29 @@ struct DsVer {
 
 using RKey = std::pair<std::string, uint16_t>;  // lowercased owner wire, type
 
-std::string ContentKey(uint32_t ttl, std::vector<std::string> rdatas, std::vector<std::string> sigs) {
-  std::sort(rdatas.begin(), rdatas.end());
-  std::sort(sigs.begin(), sigs.end());
-  std::string out = std::to_string(ttl) + "|";
-  for (auto& r : rdatas) out += std::to_string(r.size()) + ":" + r;
-  out += "|";
-  for (auto& s : sigs) out += std::to_string(s.size()) + ":" + s;
-  return out;
+// Whether two lists hold the same octet strings, in any order (RRset content is a set).
+template <class A, class B>
+bool SameMultiset(const std::vector<A>& a, const std::vector<B>& b, std::string_view (*get_a)(const A&),
+                  std::string_view (*get_b)(const B&)) {
+  if (a.size() != b.size()) return false;
+  bool in_order = true;
+  for (size_t i = 0; in_order && i < a.size(); ++i) in_order = get_a(a[i]) == get_b(b[i]);
+  if (in_order) return true;
+  std::vector<std::string_view> x, y;
+  for (const auto& e : a) x.push_back(get_a(e));
+  for (const auto& e : b) y.push_back(get_b(e));
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  return x == y;
+}
+
+// The owner name lowercased, in wire form (label lengths, at most 63, are never ASCII capitals).
+std::string LowerWire(const Name& n) {
+  std::string w = n.wire();
+  for (char& c : w) {
+    if (c >= 'A' && c <= 'Z') c = char(c + 32);
+  }
+  return w;
 }
 
 struct Builder {
@@ -170,31 +184,26 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       if (rr.type == dns::rrtype::kNS && !(rr.owner == apex)) cuts.insert(rr.owner);
     }
     struct Acc {
-      Name owner;
-      uint16_t type = 0;
-      uint32_t ttl = 0;
+      const RR* first = nullptr;
       std::vector<std::string> rdatas;
-      std::vector<RR> sigs;
+      std::vector<const RR*> sigs;
     };
     std::map<RKey, Acc> cur;
     for (const auto& rr : zv.zone.records()) {
       if (rr.type == dns::rrtype::kRRSIG) continue;
       if (!MustBeSigned(rr.owner, rr.type, apex, cuts)) continue;
-      RKey k{rr.owner.Lowercase().wire(), rr.type};
-      auto& a = cur[k];
-      if (a.rdatas.empty()) {
-        a.owner = rr.owner;
-        a.type = rr.type;
-        a.ttl = rr.ttl;
-      }
+      auto& a = cur[RKey{LowerWire(rr.owner), rr.type}];
+      if (!a.first) a.first = &rr;
       a.rdatas.push_back(rr.rdata);
     }
     for (const auto& rr : zv.zone.records()) {
       if (rr.type != dns::rrtype::kRRSIG) continue;
-      auto d = dns::RrsigData::Parse(rr.rdata);
-      if (!d.ok()) continue;  // malformed RRSIGs are the static oracle's business
-      auto it = cur.find(RKey{rr.owner.Lowercase().wire(), d->type_covered});
-      if (it != cur.end()) it->second.sigs.push_back(rr);
+      // Type Covered is the first field; malformed RRSIGs are the static oracle's business.
+      if (rr.rdata.size() < 18 || !dns::RrsigData::Parse(rr.rdata).ok()) continue;
+      uint16_t covered = uint16_t(uint16_t(static_cast<unsigned char>(rr.rdata[0])) << 8 |
+                                  static_cast<unsigned char>(rr.rdata[1]));
+      auto it = cur.find(RKey{LowerWire(rr.owner), covered});
+      if (it != cur.end()) it->second.sigs.push_back(&rr);
     }
     // Close versions no longer served.
     for (auto it = open.begin(); it != open.end();) {
@@ -206,13 +215,14 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       }
     }
     for (auto& [k, a] : cur) {
-      std::vector<std::string> sigr;
-      for (const auto& s : a.sigs) sigr.push_back(s.rdata);
-      std::string content = ContentKey(a.ttl, a.rdatas, sigr);
       auto it = open.find(k);
       if (it != open.end()) {
         RVersion& v = b.versions[it->second];
-        if (v.content == content) {
+        auto str = +[](const std::string& x) { return std::string_view(x); };
+        auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr.rdata); };
+        auto ptr_rdata = +[](const RR* const& x) { return std::string_view(x->rdata); };
+        if (v.ttl == a.first->ttl && SameMultiset(v.rdatas, a.rdatas, str, str) &&
+            SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata)) {
           v.last_zone = int(zi);
           continue;
         }
@@ -220,19 +230,18 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       }
       RVersion v;
       v.id = int(b.versions.size());
-      v.owner = a.owner;
-      v.type = a.type;
-      v.ttl = a.ttl;
-      v.rdatas = a.rdatas;
-      v.content = content;
+      v.owner = a.first->owner;
+      v.type = a.first->type;
+      v.ttl = a.first->ttl;
+      v.rdatas = std::move(a.rdatas);
       v.first_zone = v.last_zone = int(zi);
       v.start = t;
       v.served_until = b.end;
       v.max_exp = t - 1;
-      for (auto& s : a.sigs) {
+      for (const RR* s : a.sigs) {
         SigInfo si;
-        si.data = *dns::RrsigData::Parse(s.rdata);
-        si.rr = s;
+        si.data = *dns::RrsigData::Parse(s->rdata);
+        si.rr = *s;
         si.inception = ExpandRrsigTime(si.data.inception, t);
         si.expiration = ExpandRrsigTime(si.data.expiration, t);
         v.max_exp = std::max(v.max_exp, si.expiration);
