@@ -269,13 +269,22 @@ struct Ctx {
   std::string* refused;  // set to why, when a field is text this reader refuses (not just does not know)
 };
 
-// ldns reads an RDATA name that unescapes to "@" or "@." as the origin, not as the literal label '@'
-// (found by the validate fuzz target: `N NS \@`). "@" alone is the origin; "@.", "\@", "\@.",
-// "\064" and "\064." are refused.
+// ldns reads an RDATA name whose first label unescapes to "@" as the origin, ignoring the rest (found
+// by the validate fuzz target: `N NS \\@`, `N NS @.w`). "@" alone is the origin; "@.", "@.w",
+// "\\@", "\\064.w" and the like are refused.
 bool OriginInDisguise(std::string_view t) {
   if (t == "@") return false;
-  if (!t.empty() && t.back() == '.') t.remove_suffix(1);
-  return t == "@" || t == "\\@" || t == "\\064";
+  std::string_view rest;
+  if (t.substr(0, 1) == "@") {
+    rest = t.substr(1);
+  } else if (t.substr(0, 2) == "\\@") {
+    rest = t.substr(2);
+  } else if (t.substr(0, 4) == "\\064") {
+    rest = t.substr(4);
+  } else {
+    return false;
+  }
+  return rest.empty() || rest[0] == '.';
 }
 
 // Base64 (RFC 4648 §4) without whitespace, as the tokens of one field joined; nullopt when invalid.
@@ -346,7 +355,7 @@ bool AppendName(std::string& out, const Token& t, const Ctx& c) {
   if (t.quoted) return false;
   if (OriginInDisguise(t.text)) {
     *c.refused = "the name " + std::string(t.text) +
-                 " in RDATA (ldns reads it as the origin: write @ for the origin, \\@ with more labels for a literal '@')";
+                 " in RDATA (ldns reads a first label '@' as the origin: write @ alone for the origin)";
     return false;
   }
   auto n = ReadName(t.text, c.origin);

@@ -137,7 +137,7 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\na TXT ( 2;c\n) 0\nb TXT ( 2;c\n)\n");
   bad("$ORIGIN x.\n\"a\" TXT \"b\"\n", "a.zone:2: an owner name in quotes");
   // ldns reads these RDATA names as the origin, not as the label '@'.
-  for (const char* n : {"\\@", "\\@.", "\\064", "\\064.", "@."}) {
+  for (const char* n : {"\\@", "\\@.", "\\064", "\\064.", "@.", "@.w", "\\@.w.", "\\064.w"}) {
     bad((std::string("$ORIGIN x.\n$TTL 60\nN NS ") + n + "\n").c_str(), "a.zone:3: the name");
   }
   bad("$ORIGIN x.\n$TTL 60\nN MX 1 \\@\n", "a.zone:3: the name \\@ in RDATA");
@@ -146,7 +146,7 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   // RFC 3597 generic RDATA for a type the fast reader knows.
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nN NS \\# 3 016100\nM A \\# 4 01020304\n");
   // The origin itself, and '@' as part of a longer name, read as everywhere else.
-  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nN NS @\nM NS \\@x\nO NS a.\\@\nP NS @x\n");
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nN NS @\nM NS \\@x\nO NS a.\\@\nP NS @x\nQ NS \\0640.w\n");
   // A parenthesis next to a token, with a blank on its other side, is ordinary.
   ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b (1 2\n 3 4 5)\nwww TXT \"a\"\n");
 }
