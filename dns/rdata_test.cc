@@ -79,6 +79,30 @@ TEST(Rr, CanonicalRdataLowercasesNamesButNotNsec) {
   EXPECT_EQ(nsec->CanonicalRdata(), nsec->rdata);
 }
 
+// CompareCanonicalRdata agrees with comparing CanonicalRdata copies, with and without capitals.
+TEST(Rr, CompareCanonicalRdataMatchesTheCopies) {
+  Name o = *Name::FromText("example.");
+  std::vector<RR> rrs;
+  for (const char* t : {"a MX 10 Mail.example.", "a MX 10 mail.example.", "a MX 10 mail.Example.", "a MX 9 b.example.",
+                        "a MX 10 mail.example.com.", "a NSEC B.example. A", "a NSEC b.example. A", "a A 1.2.3.4",
+                        "a A 1.2.3.5", "a SOA NS.example. h.example. 1 2 3 4 5", "a SOA ns.example. H.example. 1 2 3 4 5"}) {
+    auto rr = RR::FromText(t, o);
+    ASSERT_TRUE(rr.ok()) << t;
+    rrs.push_back(*rr);
+  }
+  auto sign = [](int c) { return (c > 0) - (c < 0); };
+  for (const auto& a : rrs) {
+    for (const auto& b : rrs) {
+      if (a.type != b.type) continue;
+      EXPECT_EQ(sign(CompareCanonicalRdata(a.type, a.rdata, b.rdata)),
+                sign(a.CanonicalRdata().compare(b.CanonicalRdata())))
+          << a.ToText() << " vs " << b.ToText();
+    }
+  }
+  EXPECT_EQ(CompareCanonicalRdata(rrtype::kMX, rrs[0].rdata, rrs[1].rdata), 0);
+  EXPECT_NE(CompareCanonicalRdata(rrtype::kNSEC, rrs[5].rdata, rrs[6].rdata), 0);  // RFC 6840 §5.1
+}
+
 TEST(Rr, WireRoundTripAndTruncation) {
   auto rr = RR::FromText("www.example. 300 IN A 192.0.2.1", Name());
   ASSERT_TRUE(rr.ok());

@@ -268,11 +268,25 @@ bool CanonicalRdataIsRdata(uint16_t type) {
   return !LayoutFor(type, &l);
 }
 
+int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
+  // Without capitals where names may be, the canonical form is the RDATA itself (the common case:
+  // no copies).
+  NameLayout l;
+  auto has_upper = [&](std::string_view x) {
+    for (size_t i = l.prefix; i < x.size(); ++i) {
+      if (x[i] >= 'A' && x[i] <= 'Z') return true;
+    }
+    return false;
+  };
+  if (!LayoutFor(type, &l) || (!has_upper(a) && !has_upper(b))) return a.compare(b);
+  return CanonicalRdata(type, a).compare(CanonicalRdata(type, b));
+}
+
 bool CanonicalLess(const RR& a, const RR& b) {
   int c = CanonicalCompare(a.owner.wire(), b.owner.wire());
   if (c != 0) return c < 0;
   if (a.type != b.type) return a.type < b.type;
-  return a.CanonicalRdata() < b.CanonicalRdata();
+  return CompareCanonicalRdata(a.type, a.rdata, b.rdata) < 0;
 }
 
 std::vector<RR> RRset::ToRRs() const {

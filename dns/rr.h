@@ -52,6 +52,9 @@ struct RR {
 // (no embedded names to lowercase).
 std::string CanonicalRdata(uint16_t type, std::string_view rdata);
 bool CanonicalRdataIsRdata(uint16_t type);
+// CanonicalRdata(type, a) compared with CanonicalRdata(type, b) (<0, 0, >0), copying only when a
+// name in them has capitals.
+int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b);
 
 // Canonical RR order (RFC 4034 §6.3): owner name, then type, then canonical RDATA as octet strings.
 bool CanonicalLess(const RR& a, const RR& b);

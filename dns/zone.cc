@@ -124,7 +124,7 @@ bool InCanonicalOrder(const std::vector<RR>& records) {
       if (a.type > b.type) return false;
       continue;
     }
-    if (a.rrclass != b.rrclass || !(a.CanonicalRdata() < b.CanonicalRdata())) return false;
+    if (a.rrclass != b.rrclass || CompareCanonicalRdata(a.type, a.rdata, b.rdata) >= 0) return false;
   }
   return true;
 }
@@ -132,30 +132,19 @@ bool InCanonicalOrder(const std::vector<RR>& records) {
 
 void Zone::SortCanonical() {
   if (InCanonicalOrder(records_)) return;
-  struct Keyed {
-    std::string canon;
-    RR rr;
-  };
-  std::vector<Keyed> keyed;
-  keyed.reserve(records_.size());
-  for (auto& r : records_) {
-    std::string c = r.CanonicalRdata();
-    keyed.push_back({std::move(c), std::move(r)});
-  }
-  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
-    int c = CanonicalCompare(a.rr.owner.wire(), b.rr.owner.wire());
-    if (c != 0) return c < 0;
-    if (a.rr.type != b.rr.type) return a.rr.type < b.rr.type;
-    return a.canon < b.canon;
-  });
-  records_.clear();
-  for (size_t i = 0; i < keyed.size(); ++i) {
-    if (i > 0 && keyed[i].rr.type == records_.back().type && keyed[i].canon == keyed[i - 1].canon &&
-        keyed[i].rr.rrclass == records_.back().rrclass && keyed[i].rr.owner == records_.back().owner) {
+  // Sorted in place, canonical RDATA compared without copies (CompareCanonicalRdata).
+  std::sort(records_.begin(), records_.end(), CanonicalLess);
+  std::vector<RR> out;
+  out.reserve(records_.size());
+  for (size_t i = 0; i < records_.size(); ++i) {
+    if (!out.empty() && records_[i].type == out.back().type && records_[i].rrclass == out.back().rrclass &&
+        records_[i].owner == out.back().owner &&
+        CompareCanonicalRdata(records_[i].type, records_[i].rdata, out.back().rdata) == 0) {
       continue;
     }
-    records_.push_back(std::move(keyed[i].rr));
+    out.push_back(std::move(records_[i]));
   }
+  records_ = std::move(out);
 }
 
 std::vector<RRset> Zone::Rrsets() const {
