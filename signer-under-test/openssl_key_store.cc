@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "base/encoding.h"
 #include "signer-under-test/internal/openssl_util.h"
@@ -399,7 +400,7 @@ class Memo {
  private:
   const size_t capacity_;
   std::mutex mu_;
-  std::map<std::string, V> map_;
+  std::unordered_map<std::string, V> map_;  // hashed: a scenario fuzzer looks up every signature
 };
 
 Memo<std::string>& DerivedKeys() {
