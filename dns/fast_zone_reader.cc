@@ -563,6 +563,8 @@ Result<Zone> ParseZoneFast(std::string_view text, const LoadOptions& options, st
       } else if (IEquals(d, "$TTL")) {
         auto v = ts.size() >= 2 ? ParseTtl(ts[1].text) : std::nullopt;
         if (!v) return BadInput(Where(source, e.line) + "bad $TTL");
+        // ldns takes "$TTL 0" for no $TTL at all (3600; found by the validate fuzz target).
+        if (*v == 0) return BadInput(Where(source, e.line) + "$TTL 0 (ldns reads it as no $TTL: give the records TTL 0 each)");
         if (ts.size() > 2) return BadInput(Where(source, e.line) + "text after the $TTL value");
         default_ttl = *v;
       } else if (IEquals(d, "$INCLUDE")) {

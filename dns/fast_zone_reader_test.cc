@@ -129,6 +129,8 @@ TEST(FastZoneReader, AmbiguousTextIsAnError) {
   bad("$ORIGIN example\na A 1.2.3.4\n", "a.zone:1: $ORIGIN needs an absolute name");
   bad("$ORIGIN x. y\na A 1.2.3.4\n", "a.zone:1: text after the $ORIGIN name");
   bad("$ORIGIN x.\n$TTL 1 2\na A 1.2.3.4\n", "a.zone:2: text after the $TTL value");
+  bad("$ORIGIN x.\n$TTL 0\na A 1.2.3.4\n", "a.zone:2: $TTL 0");
+  ExpectSame("$ORIGIN x.\n$TTL 60\n@ SOA a b 1 2 3 4 5\nM 0 NS c\n");
   bad("$ORIGIN x.\na TXT ( . ;c\n0 )\n", "a.zone:3: inside parentheses, a line after a comment");
   bad("$ORIGIN x.\na TXT ( 2;c\n)0\n", "a.zone:3: inside parentheses, a line after a comment");
   bad("$ORIGIN x.\na TXT ( 2;c\n()0 )\n", "a.zone:3: inside parentheses, a line after a comment");
