@@ -1,4 +1,5 @@
 #include "base/encoding.h"
+#include "base/hot.h"
 
 #include <cctype>
 
@@ -17,7 +18,7 @@ constexpr char kB32Hex[] = "0123456789abcdefghijklmnopqrstuv";
 
 }  // namespace
 
-std::string HexEncode(std::string_view bytes) {
+RC_HOT_LEAF std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(bytes.size() * 2);

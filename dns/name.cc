@@ -1,4 +1,5 @@
 #include "dns/name.h"
+#include "base/hot.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +11,7 @@ namespace {
 inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 // Offsets of the length octet of each label, leftmost first, excluding the root label.
-int LabelOffsets(std::string_view w, size_t* out) {
+RC_HOT_LEAF int LabelOffsets(std::string_view w, size_t* out) {
   int n = 0;
   size_t p = 0;
   while (p < w.size() && w[p] != 0) {
@@ -182,7 +183,7 @@ Result<Name> Name::Prepend(std::string_view label) const {
   return Name(std::move(w));
 }
 
-bool Name::IsSubdomainOf(const Name& ancestor) const {
+RC_HOT_LEAF bool Name::IsSubdomainOf(const Name& ancestor) const {
   if (ancestor.wire_.size() > wire_.size()) return false;
   // Walk labels of this name until the remaining suffix has the ancestor's length.
   size_t p = 0;
@@ -195,14 +196,14 @@ bool Name::IsSubdomainOf(const Name& ancestor) const {
   return true;
 }
 
-Name Name::Lowercase() const {
+RC_HOT_LEAF Name Name::Lowercase() const {
   std::string w = wire_;
   for (auto& c : w) c = char(Lower(static_cast<unsigned char>(c)));
   // Length octets are < 64 and never in 'A'..'Z' (65..90), so lowercasing them is a no-op.
   return Name(std::move(w));
 }
 
-bool operator==(const Name& a, const Name& b) {
+RC_HOT_LEAF bool operator==(const Name& a, const Name& b) {
   if (a.wire_.size() != b.wire_.size()) return false;
   for (size_t i = 0; i < a.wire_.size(); ++i) {
     if (Lower(a.wire_[i]) != Lower(b.wire_[i])) return false;
@@ -210,7 +211,7 @@ bool operator==(const Name& a, const Name& b) {
   return true;
 }
 
-int CanonicalCompare(std::string_view a, std::string_view b) {
+RC_HOT_LEAF int CanonicalCompare(std::string_view a, std::string_view b) {
   size_t ao[128], bo[128];
   int an = LabelOffsets(a, ao);
   int bn = LabelOffsets(b, bo);
@@ -237,7 +238,7 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
                : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
 }
 
-size_t NameHash::operator()(const Name& n) const {
+RC_HOT_LEAF size_t NameHash::operator()(const Name& n) const {
   size_t h = 1469598103934665603ull;
   for (unsigned char c : n.wire()) {
     h ^= Lower(c);

@@ -1,4 +1,5 @@
 #include "dns/rr.h"
+#include "base/hot.h"
 
 #include <algorithm>
 #include <optional>
@@ -39,7 +40,7 @@ bool LayoutFor(uint16_t type, NameLayout* l) {
   }
 }
 
-void LowercaseNameAt(std::string& s, size_t* pos) {
+RC_HOT_LEAF void LowercaseNameAt(std::string& s, size_t* pos) {
   size_t p = *pos;
   while (p < s.size()) {
     unsigned len = static_cast<unsigned char>(s[p]);
@@ -268,7 +269,7 @@ bool CanonicalRdataIsRdata(uint16_t type) {
   return !LayoutFor(type, &l);
 }
 
-int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
+RC_HOT_LEAF int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
   // Without capitals where names may be, the canonical form is the RDATA itself (the common case:
   // no copies).
   NameLayout l;

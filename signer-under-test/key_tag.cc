@@ -1,4 +1,5 @@
 #include "signer-under-test/key_tag.h"
+#include "base/hot.h"
 
 #include <openssl/sha.h>
 
@@ -6,7 +7,7 @@
 
 namespace rollcage::signer {
 
-uint16_t KeyTag(std::string_view rdata) {
+RC_HOT_LEAF uint16_t KeyTag(std::string_view rdata) {
   // RFC 4034 Appendix B: the ones-complement-like sum of the RDATA as 16-bit big-endian words.
   uint32_t ac = 0;
   for (size_t i = 0; i < rdata.size(); ++i) {

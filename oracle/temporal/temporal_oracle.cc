@@ -1,4 +1,5 @@
 #include "oracle/temporal/temporal_oracle.h"
+#include "base/hot.h"
 
 #include <algorithm>
 #include <map>
@@ -76,7 +77,7 @@ bool SameMultiset(const std::vector<A>& a, const std::vector<B>& b, std::string_
 }
 
 // The owner name lowercased, in wire form (label lengths, at most 63, are never ASCII capitals).
-std::string LowerWire(const Name& n) {
+RC_HOT_LEAF std::string LowerWire(const Name& n) {
   std::string w = n.wire();
   for (char& c : w) {
     if (c >= 'A' && c <= 'Z') c = char(c + 32);

@@ -1,4 +1,5 @@
 #include "signer-under-test/kasp/key_manager.h"
+#include "base/hot.h"
 
 #include <unistd.h>
 
@@ -18,7 +19,7 @@ using nlohmann::json;
 // The state file is written by hand (one key per line): building it through nlohmann::json was a
 // third of the scenario fuzz target's time, since nearly every step changes the state. It is read
 // back with nlohmann::json (Open).
-void AppendString(std::string& out, std::string_view v) {
+RC_HOT_LEAF void AppendString(std::string& out, std::string_view v) {
   static const char* hex = "0123456789abcdef";
   out.push_back('"');
   for (unsigned char c : v) {

@@ -1,4 +1,5 @@
 #include "signer-under-test/runtime/colliding_key.h"
+#include "base/hot.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -41,7 +42,7 @@ std::string DnskeyRdata(uint16_t flags, uint8_t alg, const std::string& pub) {
 
 // RFC 4034 Appendix B, in two steps: the running sum over octets at even offsets (the DNSKEY
 // RDATA's fields all start at even offsets here: 0, 4, 36), then the fold.
-uint32_t TagSum(const unsigned char* p, size_t n) {
+RC_HOT_LEAF uint32_t TagSum(const unsigned char* p, size_t n) {
   uint32_t ac = 0;
   for (size_t i = 0; i < n; ++i) ac += (i & 1) ? p[i] : uint32_t(p[i]) << 8;
   return ac;
