@@ -2,7 +2,7 @@
 # bench/fuzz.sh — fuzzing speed of the libFuzzer targets as OSS-Fuzz builds them, and how fast the
 # scenario target finds a planted bug.
 #
-#   bench/fuzz.sh [--seconds N] [--prebuilt DIR] [--out DIR] [TARGET...]
+#   bench/fuzz.sh [--seconds N] [--seed N] [--sanitizer address|none] [--prebuilt DIR] [--out DIR] [TARGET...]
 #   bench/fuzz.sh --time-to-find MUTANT [--target scenario|scenario_hsm] [--runs K] [--limit S]
 #                 [--without-witnesses] [--prebuilt DIR] [--out DIR]
 #
@@ -14,7 +14,10 @@
 # libFuzzer process (one core, no fork mode) on a fresh copy of its seed corpus with its .options
 # flags. Prints executions, libFuzzer's exec/s (wall clock, as stat::average_exec_per_sec) and
 # executions per CPU second (user+system: what one unshared core would do). The acceptance figure is
-# the scenario target's (in-process key store): >= 200 exec/s.
+# the scenario target's (in-process key store): >= 200 exec/s. --seed N fixes libFuzzer's -seed (the
+# scenario target's speed depends on where the search goes: 80-125 exec/s across seeds); with
+# --sanitizer none the targets are built with libFuzzer alone, to see what ASan costs (not with
+# --prebuilt, which runs whatever DIR holds).
 #
 # Time to find (--time-to-find MUTANT): the scenario target (or --target scenario_hsm, for mutants
 # that need HSMs such as per-hsm-keypair) runs with ROLLCAGE_MUTANT=MUTANT from its seed corpus,
@@ -30,11 +33,13 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/oss-fuzz/lib.sh"
 
-seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=()
+seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=() seed="" sanitizer=address
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="${2:-}"; shift 2 ;;
+    --seed) seed="${2:-}"; shift 2 ;;
+    --sanitizer) sanitizer="${2:-}"; shift 2 ;;
     --prebuilt) prebuilt="${2:-}"; shift 2 ;;
     --out) out="${2:-}"; shift 2 ;;
     --time-to-find) mutant="${2:-}"; shift 2 ;;
@@ -47,14 +52,15 @@ while [ $# -gt 0 ]; do
     *) only+=("${1%_fuzz}_fuzz"); shift ;;
   esac
 done
-for v in "$seconds" "$runs" "$limit"; do
-  case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
+for v in "$seconds" "$runs" "$limit" ${seed:+"$seed"}; do
+  case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --seed, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
 done
+case "$sanitizer" in address|none) ;; *) echo "bench/fuzz.sh: --sanitizer is address or none" >&2; exit 2 ;; esac
 [ -n "$mutant" ] || [ "$target" = scenario ] || { echo "bench/fuzz.sh: --target goes with --time-to-find" >&2; exit 2; }
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-rc_fuzzer_dir bench/fuzz.sh "$prebuilt" "$out" address "$tmp"
+rc_fuzzer_dir bench/fuzz.sh "$prebuilt" "$out" "$sanitizer" "$tmp"
 mapfile -t targets < <(rc_targets "$dir")
 [ ${#targets[@]} -gt 0 ] || { echo "bench/fuzz.sh: no fuzz targets in $dir" >&2; exit 4; }
 has_target() { printf '%s\n' "${targets[@]}" | grep -qx "$1"; }
@@ -118,13 +124,15 @@ if [ ${#only[@]} -gt 0 ]; then
   for t in "${only[@]}"; do has_target "$t" || { echo "bench/fuzz.sh: no target $t in $dir" >&2; exit 2; }; done
   targets=("${only[@]}")
 fi
-echo "bench/fuzz.sh: targets from $dir, one libFuzzer process each, $seconds s on the seed corpus; load $(load), $(nproc) CPUs"
+built="sanitizer $sanitizer"
+[ -n "$prebuilt" ] && built="prebuilt"
+echo "bench/fuzz.sh: targets from $dir ($built), one libFuzzer process each, $seconds s on the seed corpus${seed:+, -seed=$seed}; load $(load), $(nproc) CPUs"
 printf '%-22s %6s %11s %8s %10s  %s\n' target seeds executions exec/s cpu-exec/s note
 for t in "${targets[@]}"; do
   corpus="$tmp/speed/$t/corpus"
   n=$(rc_seed_corpus "$dir" "$t" "$corpus") || n=0
   (unset ROLLCAGE_MUTANT
-   rc_run "$dir" "$t" "$corpus" "$tmp/speed/$t" "$tmp/speed/$t.log" -max_total_time="$seconds"
+   rc_run "$dir" "$t" "$corpus" "$tmp/speed/$t" "$tmp/speed/$t.log" -max_total_time="$seconds" ${seed:+-seed="$seed"}
    echo "$? $RC_WALL $RC_CPU" >"$tmp/speed/$t.rc")
   read -r rc wall cpu <"$tmp/speed/$t.rc"
   execs=$(rc_stat "$tmp/speed/$t.log" number_of_executed_units)

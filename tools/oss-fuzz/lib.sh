@@ -17,6 +17,7 @@ rc_sanitizer_flags() {
       local checks="array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unsigned-integer-overflow,unreachable,vla-bound,vptr"
       local fatal="array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unreachable,vla-bound,vptr"
       echo "$common -fsanitize=$checks -fno-sanitize-recover=$fatal -fsanitize=fuzzer-no-link" ;;
+    none) echo "$common -fsanitize=fuzzer-no-link" ;;  # libFuzzer alone: what the sanitizer costs
     *) return 1 ;;
   esac
 }
@@ -26,7 +27,7 @@ rc_sanitizer_flags() {
 # Returns build.sh's status.
 rc_build() {
   local out="$1" sanitizer="$2" log="$3" flags work
-  flags="$(rc_sanitizer_flags "$sanitizer")" || { echo "unknown sanitizer '$sanitizer' (address, undefined)" >"$log"; return 2; }
+  flags="$(rc_sanitizer_flags "$sanitizer")" || { echo "unknown sanitizer '$sanitizer' (address, undefined, none)" >"$log"; return 2; }
   mkdir -p "$out" || return 3
   work="$(mktemp -d)"
   (
