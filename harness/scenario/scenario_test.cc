@@ -82,6 +82,12 @@ TEST(Scenario, ErrorsNameTheLine) {
   EXPECT_FALSE(bad("delegate example.\n").ok());
   EXPECT_FALSE(bad("keygen foo\n").ok());
   EXPECT_FALSE(bad("hsm-fault x C_Sign\n").ok());
+  // Control characters are refused with the line and the octet (the codec fuzz target found a NUL
+  // and form feeds that parsed but did not print back).
+  auto nul = bad(std::string("hsm-fault 2\0\f\fOR\n", 17));
+  ASSERT_FALSE(nul.ok());
+  EXPECT_NE(nul.status().message().find("control character 0x00"), std::string::npos) << nul.status().message();
+  EXPECT_FALSE(bad("advance 1d\f\n").ok());
   EXPECT_FALSE(bad("frobnicate\n").ok());
   EXPECT_FALSE(bad("advance -1d\n").ok());
   EXPECT_FALSE(Parse("hello\n").ok());
