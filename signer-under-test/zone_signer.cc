@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "dns/rdata.h"
 #include "signer-under-test/key_tag.h"
@@ -95,6 +96,18 @@ struct Job {
   const dns::RRset* rrset;
   const std::vector<const ZoneKey*>* keys;
 };
+
+// An RRSIG's validity window, read in place (the RRSIGs here are the signer's own).
+bool RrsigWindow(std::string_view rdata, uint32_t* inception, uint32_t* expiration) {
+  if (rdata.size() < 18) return false;
+  auto u32 = [&](size_t at) {
+    return uint32_t(static_cast<unsigned char>(rdata[at])) << 24 | uint32_t(static_cast<unsigned char>(rdata[at + 1])) << 16 |
+           uint32_t(static_cast<unsigned char>(rdata[at + 2])) << 8 | uint32_t(static_cast<unsigned char>(rdata[at + 3]));
+  };
+  *expiration = u32(8);
+  *inception = u32(12);
+  return true;
+}
 
 }  // namespace
 
@@ -217,6 +230,11 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   result.verified = verify;
   RrsetSigner signer(store_, origin, verifier ? &*verifier : nullptr);
   std::vector<std::vector<dns::RR>> sigs(jobs.size());
+  // Per key, once: its identity (the DNSKEY RDATA) for the signature cache; per job and key, the
+  // cache key, made once for the lookup and the add.
+  std::unordered_map<const ZoneKey*, std::string> identities;
+  for (const auto& k : keys) identities.emplace(&k, k.Identity());
+  std::vector<std::vector<std::string>> cache_keys(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::atomic<size_t> reused_count{0};
@@ -233,13 +251,20 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
         const Job& job = jobs[i];
         uint32_t jitter = ExpirationJitter(o.jitter_seed, job.rrset->owner, job.rrset->type, o.expiration_jitter);
         for (const ZoneKey* key : *job.keys) {
+          const std::string& identity = identities.at(key);
+          cache_keys[i].push_back(result.cache.Key(*job.rrset, identity));
           if (o.reuse) {
-            if (const dns::RR* old = o.reuse->Find(*job.rrset, key->Identity())) {
-              auto d = dns::RrsigData::Parse(old->rdata);
+            // The same key unless the caches match differently (the stale-original-ttl mutant).
+            const dns::RR* old = o.reuse->ignore_ttl() == result.cache.ignore_ttl()
+                                     ? o.reuse->FindByKey(cache_keys[i].back())
+                                     : o.reuse->Find(*job.rrset, identity);
+            if (old) {
+              uint32_t old_inception = 0, old_expiration = 0;
+              bool ok = RrsigWindow(old->rdata, &old_inception, &old_expiration);
               UnixTime keep = UnixTime(o.refresh) + UnixTime(o.refresh_batch);
               if (o.mutants.refresh_off_by_one) keep = -3600;  // planted bug: kept an hour past expiry
-              if (d.ok() && ExpandRrsigTime(d->inception, now) <= now &&
-                  ExpandRrsigTime(d->expiration, now) - now > keep) {
+              if (ok && ExpandRrsigTime(old_inception, now) <= now &&
+                  ExpandRrsigTime(old_expiration, now) - now > keep) {
                 sigs[i].push_back(*old);
                 reused_count.fetch_add(1, std::memory_order_relaxed);
                 continue;
@@ -281,12 +306,13 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   for (size_t i = 0; i < jobs.size(); ++i) {
     if (sigs[i].size() != jobs[i].keys->size()) continue;  // (partial-zone mutant) not cacheable
     for (size_t j = 0; j < sigs[i].size(); ++j) {
-      result.cache.Add(*jobs[i].rrset, (*jobs[i].keys)[j]->Identity(), sigs[i][j]);
-      if (auto d = dns::RrsigData::Parse(sigs[i][j].rdata); d.ok()) {
-        UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(d->expiration, now) + 3600
-                                                    : ExpandRrsigTime(d->expiration, now) - UnixTime(o.refresh);
+      uint32_t sig_inception = 0, sig_expiration = 0;
+      if (RrsigWindow(sigs[i][j].rdata, &sig_inception, &sig_expiration)) {
+        UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(sig_expiration, now) + 3600
+                                                    : ExpandRrsigTime(sig_expiration, now) - UnixTime(o.refresh);
         result.next_refresh = std::min(result.next_refresh, due);
       }
+      result.cache.AddByKey(std::move(cache_keys[i][j]), sigs[i][j]);
     }
   }
 

@@ -47,15 +47,22 @@ class SignatureCache {
  public:
   void Add(const dns::RRset& rrset, const std::string& key_identity, dns::RR rrsig);
   const dns::RR* Find(const dns::RRset& rrset, const std::string& key_identity) const;
+  // The same by a key made once with Key (ZoneSigner looks up, then adds, every RRset).
+  std::string Key(const dns::RRset& rrset, const std::string& key_identity) const;
+  void AddByKey(std::string key, dns::RR rrsig) { map_[std::move(key)] = std::move(rrsig); }
+  const dns::RR* FindByKey(const std::string& key) const {
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : &it->second;
+  }
   size_t size() const { return map_.size(); }
   void clear() { map_.clear(); }
   // Planted bug (stale-original-ttl): ignore the TTL when matching, so a TTL change reuses the old
   // signature and its stale original TTL.
   void set_ignore_ttl(bool ignore) { ignore_ttl_ = ignore; }
+  bool ignore_ttl() const { return ignore_ttl_; }
 
  private:
   bool ignore_ttl_ = false;
-  std::string Key(const dns::RRset& rrset, const std::string& key_identity) const;
   std::unordered_map<std::string, dns::RR> map_;
 };
 
