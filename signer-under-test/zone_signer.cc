@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/encoding.h"
 #include "dns/rdata.h"
 #include "signer-under-test/key_tag.h"
 #include "signer-under-test/rrset_signer.h"
@@ -100,12 +101,9 @@ struct Job {
 // An RRSIG's validity window, read in place (the RRSIGs here are the signer's own).
 bool RrsigWindow(std::string_view rdata, uint32_t* inception, uint32_t* expiration) {
   if (rdata.size() < 18) return false;
-  auto u32 = [&](size_t at) {
-    return uint32_t(static_cast<unsigned char>(rdata[at])) << 24 | uint32_t(static_cast<unsigned char>(rdata[at + 1])) << 16 |
-           uint32_t(static_cast<unsigned char>(rdata[at + 2])) << 8 | uint32_t(static_cast<unsigned char>(rdata[at + 3]));
-  };
-  *expiration = u32(8);
-  *inception = u32(12);
+  const auto* p = reinterpret_cast<const unsigned char*>(rdata.data());
+  *expiration = ReadU32(p + 8);
+  *inception = ReadU32(p + 12);
   return true;
 }
 

@@ -199,11 +199,9 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     }
     for (const auto& rr : zv.zone.records()) {
       if (rr.type != dns::rrtype::kRRSIG) continue;
-      // Type Covered is the first field; malformed RRSIGs are the static oracle's business.
-      if (rr.rdata.size() < 18 || !dns::RrsigData::Parse(rr.rdata).ok()) continue;
-      uint16_t covered = uint16_t(uint16_t(static_cast<unsigned char>(rr.rdata[0])) << 8 |
-                                  static_cast<unsigned char>(rr.rdata[1]));
-      auto it = cur.find(RKey{LowerWire(rr.owner), covered});
+      auto d = dns::RrsigData::Parse(rr.rdata);
+      if (!d.ok()) continue;  // malformed RRSIGs are the static oracle's business
+      auto it = cur.find(RKey{LowerWire(rr.owner), d->type_covered});
       if (it != cur.end()) it->second.sigs.push_back(&rr);
     }
     // Close versions no longer served.

@@ -37,6 +37,37 @@ ChartSeries Project(const std::string& name, const std::vector<SeriesPoint>& pts
   return s;
 }
 
+// Adds the progress series of the latest run of each kind, projected by y, named by kind ("kind" for
+// the whole run, "kind: target" for a target's).
+template <typename F>
+void AddLatestSeries(LineChart& c, const Report& r, std::initializer_list<const char*> kinds, F y) {
+  for (const std::string kind : kinds) {
+    int i = r.latest(kind);
+    if (i < 0) continue;
+    for (auto& [name, pts] : SeriesByTarget(r.runs[i], kind)) {
+      c.series.push_back(Project(name == kind ? kind : kind + ": " + name, pts, y));
+    }
+  }
+}
+
+// A chart of the latest nightly run's per-target series, projected by y.
+template <typename F>
+LineChart NightlyChart(const Report& r, std::string id, std::string title, std::string y_label, F y) {
+  LineChart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.x_label = "elapsed";
+  c.y_label = std::move(y_label);
+  c.x_format = AxisFormat::kDuration;
+  c.empty_text = "no nightly fuzzing run";
+  int i = r.latest("nightly");
+  if (i >= 0) {
+    for (auto& [name, pts] : SeriesByTarget(r.runs[i], "all targets")) c.series.push_back(Project(name, pts, y));
+    if (c.series.empty()) c.empty_text = "the nightly run recorded no progress series";
+  }
+  return c;
+}
+
 }  // namespace
 
 LineChart SignerCoverageChart(const Report& r) {
@@ -59,39 +90,13 @@ LineChart SignerCoverageChart(const Report& r) {
 }
 
 LineChart FuzzCoverageChart(const Report& r) {
-  LineChart c;
-  c.id = "chart-fuzz-coverage";
-  c.title = "Fuzzing coverage over time (latest nightly run)";
-  c.x_label = "elapsed";
-  c.y_label = "coverage (edges/features)";
-  c.x_format = AxisFormat::kDuration;
-  c.empty_text = "no nightly fuzzing run";
-  int i = r.latest("nightly");
-  if (i >= 0) {
-    for (auto& [name, pts] : SeriesByTarget(r.runs[i], "all targets")) {
-      c.series.push_back(Project(name, pts, [](const SeriesPoint& p) { return p.coverage; }));
-    }
-    if (c.series.empty()) c.empty_text = "the nightly run recorded no progress series";
-  }
-  return c;
+  return NightlyChart(r, "chart-fuzz-coverage", "Fuzzing coverage over time (latest nightly run)",
+                      "coverage (edges/features)", [](const SeriesPoint& p) { return p.coverage; });
 }
 
 LineChart ExecPerSecondChart(const Report& r) {
-  LineChart c;
-  c.id = "chart-exec-per-s";
-  c.title = "Fuzzing executions per second (latest nightly run)";
-  c.x_label = "elapsed";
-  c.y_label = "executions / s";
-  c.x_format = AxisFormat::kDuration;
-  c.empty_text = "no nightly fuzzing run";
-  int i = r.latest("nightly");
-  if (i >= 0) {
-    for (auto& [name, pts] : SeriesByTarget(r.runs[i], "all targets")) {
-      c.series.push_back(Project(name, pts, [](const SeriesPoint& p) { return p.exec_per_s; }));
-    }
-    if (c.series.empty()) c.empty_text = "the nightly run recorded no progress series";
-  }
-  return c;
+  return NightlyChart(r, "chart-exec-per-s", "Fuzzing executions per second (latest nightly run)", "executions / s",
+                      [](const SeriesPoint& p) { return p.exec_per_s; });
 }
 
 LineChart ScenarioRateChart(const Report& r) {
@@ -102,14 +107,7 @@ LineChart ScenarioRateChart(const Report& r) {
   c.y_label = "scenarios / s";
   c.x_format = AxisFormat::kDuration;
   c.empty_text = "no hunt or rollover run with a progress series";
-  for (const std::string kind : {"hunt", "rollover"}) {
-    int i = r.latest(kind);
-    if (i < 0) continue;
-    for (auto& [name, pts] : SeriesByTarget(r.runs[i], kind)) {
-      c.series.push_back(Project(name == kind ? kind : kind + ": " + name, pts,
-                                 [](const SeriesPoint& p) { return p.exec_per_s; }));
-    }
-  }
+  AddLatestSeries(c, r, {"hunt", "rollover"}, [](const SeriesPoint& p) { return p.exec_per_s; });
   return c;
 }
 
@@ -147,14 +145,7 @@ LineChart FindingsInRunsChart(const Report& r) {
   c.x_format = AxisFormat::kDuration;
   c.step = true;
   c.empty_text = "no run with a progress series";
-  for (const std::string kind : {"hunt", "nightly", "rollover", "mutants"}) {
-    int i = r.latest(kind);
-    if (i < 0) continue;
-    for (auto& [name, pts] : SeriesByTarget(r.runs[i], kind)) {
-      c.series.push_back(Project(name == kind ? kind : kind + ": " + name, pts,
-                                 [](const SeriesPoint& p) { return p.findings; }));
-    }
-  }
+  AddLatestSeries(c, r, {"hunt", "nightly", "rollover", "mutants"}, [](const SeriesPoint& p) { return p.findings; });
   return c;
 }
 
