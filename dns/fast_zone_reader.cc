@@ -107,10 +107,7 @@ class Tokenizer {
       if (c == '"') {
         ++p_;
         while (p_ < t_.size() && t_[p_] != '"') {
-          if (t_[p_] == '\\' && p_ + 1 < t_.size() && t_[p_ + 1] == '\r') {
-            *error = std::to_string(line_) + ": a backslash before a carriage return (write \\013 or \\032)";
-            return false;
-          }
+          if (BackslashBeforeCr(error)) return false;
           if (t_[p_] == '\\' && p_ + 1 < t_.size()) ++p_;
           if (t_[p_] == '\n') ++line_;
           ++p_;
@@ -150,12 +147,7 @@ class Tokenizer {
         }
         if (kSpecial[d]) {
           if (d != '\\') break;
-          if (p_ + 1 < t_.size() && t_[p_ + 1] == '\r') {
-            // ldns reads a carriage return as a blank, so "\\<CR>" is an escaped space there and a
-            // CR octet here (found by the validate fuzz target): refuse it.
-            *error = std::to_string(line_) + ": a backslash before a carriage return (write \\013 or \\032)";
-            return false;
-          }
+          if (BackslashBeforeCr(error)) return false;
           if (p_ + 1 < t_.size() && t_[p_ + 1] != '\n') ++p_;
         }
         ++p_;
@@ -169,6 +161,13 @@ class Tokenizer {
 
  private:
   bool AtLineStart() const { return p_ == 0 || t_[p_ - 1] == '\n'; }
+  // ldns reads a carriage return as a blank, so "\\<CR>" is an escaped space there and a CR octet
+  // here (found by the validate fuzz target): refused, in quoted strings and tokens alike.
+  bool BackslashBeforeCr(std::string* error) const {
+    if (t_[p_] != '\\' || p_ + 1 >= t_.size() || t_[p_ + 1] != '\r') return false;
+    *error = std::to_string(line_) + ": a backslash before a carriage return (write \\013 or \\032)";
+    return true;
+  }
   std::string_view t_;
   size_t p_ = 0;
   int line_ = 1;

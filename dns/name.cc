@@ -196,12 +196,14 @@ RC_HOT_LEAF bool Name::IsSubdomainOf(const Name& ancestor) const {
   return true;
 }
 
-RC_HOT_LEAF Name Name::Lowercase() const {
+RC_HOT_LEAF std::string Name::LowercaseWire() const {
   std::string w = wire_;
   for (auto& c : w) c = char(Lower(static_cast<unsigned char>(c)));
   // Length octets are < 64 and never in 'A'..'Z' (65..90), so lowercasing them is a no-op.
-  return Name(std::move(w));
+  return w;
 }
+
+Name Name::Lowercase() const { return Name(LowercaseWire()); }
 
 RC_HOT_LEAF bool operator==(const Name& a, const Name& b) {
   if (a.wire_.size() != b.wire_.size()) return false;

@@ -40,6 +40,7 @@ class Name {
   Result<Name> Prepend(std::string_view label) const;  // label (raw octets) + this
   bool IsSubdomainOf(const Name& ancestor) const;  // true when equal, too
   Name Lowercase() const;
+  std::string LowercaseWire() const;  // Lowercase().wire() without the intermediate Name
 
   friend bool operator==(const Name& a, const Name& b);
   friend std::strong_ordering operator<=>(const Name& a, const Name& b);  // canonical order

@@ -108,30 +108,11 @@ Result<Zone> Zone::Parse(std::string_view text, const LoadOptions& options, std:
   return ParseStream(fp.get(), options, std::string(source));
 }
 
-namespace {
-// Whether records are already in canonical order without duplicates (the common case for a zone a
-// signer emitted): one pass, canonical RDATA built only within an RRset.
-bool InCanonicalOrder(const std::vector<RR>& records) {
-  for (size_t i = 1; i < records.size(); ++i) {
-    const RR& a = records[i - 1];
-    const RR& b = records[i];
-    int c = CanonicalCompare(a.owner.wire(), b.owner.wire());
-    if (c != 0) {
-      if (c > 0) return false;
-      continue;
-    }
-    if (a.type != b.type) {
-      if (a.type > b.type) return false;
-      continue;
-    }
-    if (a.rrclass != b.rrclass || CompareCanonicalRdata(a.type, a.rdata, b.rdata) >= 0) return false;
-  }
-  return true;
-}
-}  // namespace
-
 void Zone::SortCanonical() {
-  if (InCanonicalOrder(records_)) return;
+  // Already strictly increasing (the common case for a zone a signer emitted): nothing to sort, and no
+  // duplicates to drop.
+  auto out_of_order = [](const RR& a, const RR& b) { return !CanonicalLess(a, b); };
+  if (std::adjacent_find(records_.begin(), records_.end(), out_of_order) == records_.end()) return;
   // Sorted in place, canonical RDATA compared without copies (CompareCanonicalRdata).
   std::sort(records_.begin(), records_.end(), CanonicalLess);
   std::vector<RR> out;

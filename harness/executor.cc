@@ -217,8 +217,10 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
       std::snprintf(name, sizeof name, "zones/%06zu.zone", out.timeline.zones.size());
       tz.file = name;
       int version = int(out.timeline.zones.size());
-      if (options_.keep_log) out.log.push_back(FormatTimeIso(at) + " zone v" + std::to_string(version) + " published (serial " +
-                        std::to_string(served_serial) + ", " + std::to_string(tz.zone.size()) + " records)");
+      if (options_.keep_log) {
+        out.log.push_back(FormatTimeIso(at) + " zone v" + std::to_string(version) + " published (serial " +
+                          std::to_string(served_serial) + ", " + std::to_string(tz.zone.size()) + " records)");
+      }
       if (options_.check_each_version && !stop) {
         auto fs = judge_->CheckZone(tz.zone, parent.Current(), at);
         if (!fs.ok()) return fs.status().WithContext("static oracle on zone v" + std::to_string(version));

@@ -422,6 +422,14 @@ Memo<std::string>& Signatures() {
   return *memo;
 }
 
+// The PKCS#8 DER of a key just made, remembered in ParsedKeys so that importing it costs nothing.
+Result<std::string> Pkcs8Remembered(PkeyPtr pkey) {
+  RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
+  RC_ASSIGN_OR_RETURN(std::shared_ptr<OpenSslKeyStore::Key> parsed, KeyFromPkey(std::move(pkey), ""));
+  ParsedKeys().Put(der, std::move(parsed));
+  return der;
+}
+
 // A parsed key under another label (shares nothing mutable with the original).
 Result<std::shared_ptr<OpenSslKeyStore::Key>> Relabelled(const OpenSslKeyStore::Key& k, const std::string& label) {
   auto out = std::make_shared<OpenSslKeyStore::Key>();
@@ -441,9 +449,7 @@ Result<std::string> DeriveKeyPkcs8(uint64_t seed, const KeySpec& spec) {
   std::string material = SeedMaterial(seed, spec);
   if (auto der = DerivedKeys().Find(material)) return *der;
   RC_ASSIGN_OR_RETURN(PkeyPtr pkey, PkeyFromMaterial(material, spec, true));
-  RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
-  RC_ASSIGN_OR_RETURN(std::shared_ptr<OpenSslKeyStore::Key> parsed, KeyFromPkey(std::move(pkey), ""));
-  ParsedKeys().Put(der, std::move(parsed));
+  RC_ASSIGN_OR_RETURN(std::string der, Pkcs8Remembered(std::move(pkey)));
   DerivedKeys().Put(material, der);
   return der;
 }
@@ -463,10 +469,7 @@ Result<std::string> Pkcs8FromRawPrivate(Algorithm algorithm, std::string_view ra
         return KeyError("P-256 private scalar out of range");
       }
       RC_ASSIGN_OR_RETURN(PkeyPtr pkey, EcKeyFromScalar(d.get()));
-      RC_ASSIGN_OR_RETURN(std::string der, internal::PkeyToPkcs8Der(pkey.get()));
-      RC_ASSIGN_OR_RETURN(std::shared_ptr<OpenSslKeyStore::Key> parsed, KeyFromPkey(std::move(pkey), ""));
-      ParsedKeys().Put(der, std::move(parsed));
-      return der;
+      return Pkcs8Remembered(std::move(pkey));
     }
     case Algorithm::kEd25519: {
       EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,

@@ -353,8 +353,7 @@ std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_
   for (const auto& rd : rrset.rdatas) size += rd.size() + 6;
   std::string k;
   k.reserve(size);
-  // The owner lowercased in wire form: label lengths (at most 63) are never ASCII capitals.
-  for (unsigned char c : rrset.owner.wire()) k.push_back(char(c >= 'A' && c <= 'Z' ? c + 32 : c));
+  k += rrset.owner.LowercaseWire();
   k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" +
        std::to_string(ignore_ttl_ ? 0 : rrset.ttl) + "|";
   auto append = [&k](std::string_view rd) {

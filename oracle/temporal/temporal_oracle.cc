@@ -1,5 +1,4 @@
 #include "oracle/temporal/temporal_oracle.h"
-#include "base/hot.h"
 
 #include <algorithm>
 #include <map>
@@ -74,15 +73,6 @@ bool SameMultiset(const std::vector<A>& a, const std::vector<B>& b, std::string_
   std::sort(x.begin(), x.end());
   std::sort(y.begin(), y.end());
   return x == y;
-}
-
-// The owner name lowercased, in wire form (label lengths, at most 63, are never ASCII capitals).
-RC_HOT_LEAF std::string LowerWire(const Name& n) {
-  std::string w = n.wire();
-  for (char& c : w) {
-    if (c >= 'A' && c <= 'Z') c = char(c + 32);
-  }
-  return w;
 }
 
 struct Builder {
@@ -193,7 +183,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     for (const auto& rr : zv.zone.records()) {
       if (rr.type == dns::rrtype::kRRSIG) continue;
       if (!MustBeSigned(rr.owner, rr.type, apex, cuts)) continue;
-      auto& a = cur[RKey{LowerWire(rr.owner), rr.type}];
+      auto& a = cur[RKey{rr.owner.LowercaseWire(), rr.type}];
       if (!a.first) a.first = &rr;
       a.rdatas.push_back(rr.rdata);
     }
@@ -201,7 +191,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       if (rr.type != dns::rrtype::kRRSIG) continue;
       auto d = dns::RrsigData::Parse(rr.rdata);
       if (!d.ok()) continue;  // malformed RRSIGs are the static oracle's business
-      auto it = cur.find(RKey{LowerWire(rr.owner), d->type_covered});
+      auto it = cur.find(RKey{rr.owner.LowercaseWire(), d->type_covered});
       if (it != cur.end()) it->second.sigs.push_back(&rr);
     }
     // Close versions no longer served.
