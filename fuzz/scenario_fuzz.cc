@@ -128,6 +128,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "scenario fuzz target: the run could not happen\n%s", Print(s).c_str());
     rollcage::fuzz::FuzzFinding("scenario-run", result.status().message());
   }
+  if (std::getenv("ROLLCAGE_FUZZ_STATS")) {
+    size_t recs = 0;
+    for (const auto& z : result->timeline.zones) recs += z.zone.size();
+    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu\n", s.events.size(), int(result->ticks),
+                 result->timeline.zones.size(), recs);
+  }
   if (result->Failed()) {
     std::fprintf(stderr, "\n==== rollcage finding (scenario fuzz target) ====\n%s---- findings\n", Print(s).c_str());
     const Finding* first = nullptr;

@@ -9,6 +9,7 @@
 #include <openssl/rsa.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -299,7 +300,7 @@ Result<std::shared_ptr<OpenSslKeyStore::Key>> KeyFromPkey(PkeyPtr pkey, const st
 
 // ---- Signing ---------------------------------------------------------------------------------
 
-using internal::HmacSha256;
+using internal::HmacSha256Into;
 
 // ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
 // bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
@@ -307,43 +308,57 @@ using internal::HmacSha256;
 Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, const std::string& h1) {
   const EC_GROUP* group = internal::P256Group();
   const BIGNUM* n = EC_GROUP_get0_order(group);
-  thread_local BnCtxPtr ctx(BN_CTX_new());
-  BnPtr e = internal::BnFromBytes(h1);
-  BnPtr h_mod(BN_new());
-  BN_nnmod(h_mod.get(), e.get(), n, ctx.get());
-  std::string x = internal::BnToFixed(d, kP256Bytes);
-  std::string h_octets = internal::BnToFixed(h_mod.get(), kP256Bytes);
-  std::string v(32, '\x01'), k(32, '\0');
-  k = HmacSha256(k, v + '\0' + x + h_octets);
-  v = HmacSha256(k, v);
-  k = HmacSha256(k, v + '\x01' + x + h_octets);
-  v = HmacSha256(k, v);
-  EcPointPtr point(EC_POINT_new(group));
-  BnPtr kk, r(BN_new()), s(BN_new()), px(BN_new()), kinv(BN_new()), tmp(BN_new());
+  // Per-thread scratch numbers: a signature allocates nothing of its own but the result.
+  struct Scratch {
+    BnCtxPtr ctx{BN_CTX_new()};
+    EcPointPtr point{EC_POINT_new(internal::P256Group())};
+    BnPtr e{BN_new()}, h_mod{BN_new()}, kk{BN_new()}, r{BN_new()}, s{BN_new()}, px{BN_new()}, kinv{BN_new()},
+        tmp{BN_new()};
+  };
+  thread_local Scratch sc;
+  BN_CTX* ctx = sc.ctx.get();
+  auto view = [](const unsigned char* p, size_t len) { return std::string_view(reinterpret_cast<const char*>(p), len); };
+  constexpr unsigned char kZero = 0, kOne = 1;
+  unsigned char x[kP256Bytes], h_octets[kP256Bytes], v[32], k[32];
+  if (!BN_bin2bn(reinterpret_cast<const unsigned char*>(h1.data()), int(h1.size()), sc.e.get()) ||
+      !BN_nnmod(sc.h_mod.get(), sc.e.get(), n, ctx) || BN_bn2binpad(d, x, kP256Bytes) < 0 ||
+      BN_bn2binpad(sc.h_mod.get(), h_octets, kP256Bytes) < 0) {
+    return OpenSslError("ECDSA signing");
+  }
+  std::memset(v, 1, sizeof v);
+  std::memset(k, 0, sizeof k);
+  // (HmacSha256Into reads its key and data before it writes its output, so k and v update in place.)
+  HmacSha256Into(view(k, 32), {view(v, 32), view(&kZero, 1), view(x, kP256Bytes), view(h_octets, kP256Bytes)}, k);
+  HmacSha256Into(view(k, 32), {view(v, 32)}, v);
+  HmacSha256Into(view(k, 32), {view(v, 32), view(&kOne, 1), view(x, kP256Bytes), view(h_octets, kP256Bytes)}, k);
+  HmacSha256Into(view(k, 32), {view(v, 32)}, v);
+  BIGNUM *kk = sc.kk.get(), *r = sc.r.get(), *s = sc.s.get(), *px = sc.px.get(), *kinv = sc.kinv.get(),
+         *tmp = sc.tmp.get();
   for (int attempt = 0; attempt < 64; ++attempt) {
-    v = HmacSha256(k, v);
-    kk = internal::BnFromBytes(v);
-    if (!BN_is_zero(kk.get()) && BN_cmp(kk.get(), n) < 0) {
-      if (!EC_POINT_mul(group, point.get(), kk.get(), nullptr, nullptr, ctx.get()) ||
-          !EC_POINT_get_affine_coordinates(group, point.get(), px.get(), nullptr, ctx.get()) ||
-          !BN_nnmod(r.get(), px.get(), n, ctx.get())) {
+    HmacSha256Into(view(k, 32), {view(v, 32)}, v);
+    if (!BN_bin2bn(v, sizeof v, kk)) return OpenSslError("ECDSA signing");
+    if (!BN_is_zero(kk) && BN_cmp(kk, n) < 0) {
+      if (!EC_POINT_mul(group, sc.point.get(), kk, nullptr, nullptr, ctx) ||
+          !EC_POINT_get_affine_coordinates(group, sc.point.get(), px, nullptr, ctx) || !BN_nnmod(r, px, n, ctx)) {
         return OpenSslError("ECDSA signing");
       }
-      if (!BN_is_zero(r.get())) {
+      if (!BN_is_zero(r)) {
         // s = k^-1 (e + d r) mod n
-        if (!BN_mod_inverse(kinv.get(), kk.get(), n, ctx.get()) ||
-            !BN_mod_mul(tmp.get(), d, r.get(), n, ctx.get()) ||
-            !BN_mod_add(tmp.get(), tmp.get(), e.get(), n, ctx.get()) ||
-            !BN_mod_mul(s.get(), kinv.get(), tmp.get(), n, ctx.get())) {
+        if (!BN_mod_inverse(kinv, kk, n, ctx) || !BN_mod_mul(tmp, d, r, n, ctx) ||
+            !BN_mod_add(tmp, tmp, sc.e.get(), n, ctx) || !BN_mod_mul(s, kinv, tmp, n, ctx)) {
           return OpenSslError("ECDSA signing");
         }
-        if (!BN_is_zero(s.get())) {
-          return internal::BnToFixed(r.get(), kP256Bytes) + internal::BnToFixed(s.get(), kP256Bytes);
+        if (!BN_is_zero(s)) {
+          std::string out(2 * kP256Bytes, '\0');
+          auto* o = reinterpret_cast<unsigned char*>(out.data());
+          BN_bn2binpad(r, o, kP256Bytes);
+          BN_bn2binpad(s, o + kP256Bytes, kP256Bytes);
+          return out;
         }
       }
     }
-    k = HmacSha256(k, v + '\0');
-    v = HmacSha256(k, v);
+    HmacSha256Into(view(k, 32), {view(v, 32), view(&kZero, 1)}, k);
+    HmacSha256Into(view(k, 32), {view(v, 32)}, v);
   }
   return InternalError("RFC 6979 nonce generation did not terminate");
 }
@@ -416,7 +431,7 @@ Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
   return *memo;
 }
 
-// Deterministic (RFC 6979) ECDSA signatures by public key and digest.
+// Deterministic signatures (RSA, Ed25519, RFC 6979 ECDSA) by public key and digest.
 Memo<std::string>& Signatures() {
   static auto* memo = new Memo<std::string>(1 << 16);
   return *memo;
@@ -555,27 +570,36 @@ Result<KeyInfo> OpenSslKeyStore::Get(const std::string& id) {
 
 Result<std::string> OpenSslKeyStore::Sign(const std::string& id, std::string_view data) {
   RC_ASSIGN_OR_RETURN(auto key, Find(id));
-  switch (key->info.algorithm) {
-    case Algorithm::kRsaSha256:
-      return EvpSign(key->pkey.get(), internal::Sha256Md(), data);
-    case Algorithm::kEd25519:
-      return EvpSign(key->pkey.get(), nullptr, data);
-    case Algorithm::kEcdsaP256Sha256: {
-      if (options_.deterministic_ecdsa) {
-        // A deterministic signature is a pure function of the key and the data: memoized by public
-        // key and digest (a scenario fuzzer signs the same RRsets with the same keys run after run).
-        std::string h1 = internal::Sha256(data);
-        std::string memo_key = key->info.public_key + h1;
-        if (auto sig = Signatures().Find(memo_key)) return *sig;
-        RC_ASSIGN_OR_RETURN(std::string sig, EcdsaSignRfc6979(key->ec_private.get(), h1));
-        Signatures().Put(memo_key, sig);
-        return sig;
-      }
-      RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
-      return EcdsaDerToRaw(der);
-    }
+  bool ecdsa = key->info.algorithm == Algorithm::kEcdsaP256Sha256;
+  if (ecdsa && !options_.deterministic_ecdsa) {
+    RC_ASSIGN_OR_RETURN(std::string der, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
+    return EcdsaDerToRaw(der);
   }
-  return InternalError("unknown algorithm");
+  // A deterministic signature (RSA PKCS#1 v1.5, Ed25519, RFC 6979 ECDSA) is a pure function of the
+  // key and the data: memoized by public key and digest (a scenario fuzzer signs the same RRsets
+  // with the same keys run after run).
+  std::string h1 = internal::Sha256(data);
+  std::string memo_key = key->info.public_key + h1;
+  if (auto sig = Signatures().Find(memo_key)) return *sig;
+  std::string sig;
+  switch (key->info.algorithm) {
+    case Algorithm::kRsaSha256: {
+      RC_ASSIGN_OR_RETURN(sig, EvpSign(key->pkey.get(), internal::Sha256Md(), data));
+      break;
+    }
+    case Algorithm::kEd25519: {
+      RC_ASSIGN_OR_RETURN(sig, EvpSign(key->pkey.get(), nullptr, data));
+      break;
+    }
+    case Algorithm::kEcdsaP256Sha256: {
+      RC_ASSIGN_OR_RETURN(sig, EcdsaSignRfc6979(key->ec_private.get(), h1));
+      break;
+    }
+    default:
+      return InternalError("unknown algorithm");
+  }
+  Signatures().Put(memo_key, sig);
+  return sig;
 }
 
 Status OpenSslKeyStore::Delete(const std::string& id) {

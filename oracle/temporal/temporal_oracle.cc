@@ -5,7 +5,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
+#include <optional>
 
 #include "dns/rdata.h"
 
@@ -57,7 +57,20 @@ struct DsVer {
   bool ServedAt(UnixTime t) const { return t >= start && t < served_until; }
 };
 
-using RKey = std::pair<std::string, uint16_t>;  // lowercased owner wire, type
+// An RRset's identity: owner (compared without regard to case, in canonical order) and type. The
+// records of one zone version are grouped by RRef, which points at an owner instead of copying it.
+using RKey = std::pair<Name, uint16_t>;
+using RRef = std::pair<const Name*, uint16_t>;
+struct RKeyLess {
+  using is_transparent = void;
+  static const Name& N(const RKey& k) { return k.first; }
+  static const Name& N(const RRef& k) { return *k.first; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    int c = dns::CanonicalCompare(N(a).wire(), N(b).wire());
+    return c != 0 ? c < 0 : a.second < b.second;
+  }
+};
 
 // Whether two lists hold the same octet strings, in any order (RRset content is a set).
 template <class A, class B>
@@ -80,7 +93,7 @@ struct Builder {
   SignatureJudge& judge;
   Name apex;
   std::vector<RVersion> versions;
-  std::map<RKey, std::vector<int>> by_key;  // version ids per RRset, in time order
+  std::map<RKey, std::vector<int>, RKeyLess> by_key;  // version ids per RRset, in time order
   std::vector<std::string> keys;            // key universe: DNSKEY rdata
   std::unordered_map<std::string, int> key_index;
   std::vector<std::set<int>> version_keys;  // for DNSKEY versions: zone keys they hold
@@ -99,16 +112,27 @@ struct Builder {
 
 // Which RRsets of a zone version must be signed: everything authoritative except delegation NS;
 // nothing below a delegation point (glue, occluded data); at a delegation point only DS and NSEC.
-bool MustBeSigned(const Name& owner, uint16_t type, const Name& apex,
-                  const std::unordered_set<Name, dns::NameHash>& cuts) {
+// `cuts`: the owners of NS RRsets other than the apex (a handful; compared in place).
+bool MustBeSigned(const Name& owner, uint16_t type, const Name& apex, const std::vector<const Name*>& cuts) {
   if (type == dns::rrtype::kRRSIG) return false;
   if (!owner.IsSubdomainOf(apex)) return false;
   if (owner == apex) return true;
-  for (Name n = owner.Parent(); !(n == apex) && !n.IsRoot(); n = n.Parent()) {
-    if (cuts.count(n)) return false;
+  bool at_cut = false;
+  for (const Name* c : cuts) {
+    if (owner == *c) {
+      at_cut = true;
+    } else if (owner.IsSubdomainOf(*c) && c->IsSubdomainOf(apex)) {
+      return false;  // below a zone cut inside the zone
+    }
   }
-  if (cuts.count(owner)) return type == dns::rrtype::kDS || type == dns::rrtype::kNSEC;
+  if (at_cut) return type == dns::rrtype::kDS || type == dns::rrtype::kNSEC;
   return true;
+}
+
+// The Type Covered field of an RRSIG RDATA, read in place (0 when too short to be an RRSIG).
+uint16_t TypeCovered(std::string_view rdata) {
+  if (rdata.size() < 18) return 0;
+  return uint16_t((uint8_t(rdata[0]) << 8) | uint8_t(rdata[1]));
 }
 
 }  // namespace
@@ -166,32 +190,33 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   b.end = tl.end ? *tl.end : last_event + UnixTime(max_ttl) + 1;
 
   // 1. RRset versions.
-  std::map<RKey, int> open;  // RRset -> version id currently served
+  std::map<RKey, int, RKeyLess> open;  // RRset -> version id currently served
+  std::vector<const Name*> cuts;
+  struct Acc {
+    const RR* first = nullptr;
+    std::vector<std::string_view> rdatas;
+    std::vector<const RR*> sigs;
+  };
+  std::map<RRef, Acc, RKeyLess> cur;
+  std::vector<std::optional<dns::RrsigData>> parsed;  // of the RRSIGs of a new RRset version
   for (size_t zi = 0; zi < tl.zones.size(); ++zi) {
     const auto& zv = tl.zones[zi];
     UnixTime t = zv.published;
-    std::unordered_set<Name, dns::NameHash> cuts;
+    cuts.clear();
     for (const auto& rr : zv.zone.records()) {
-      if (rr.type == dns::rrtype::kNS && !(rr.owner == apex)) cuts.insert(rr.owner);
+      if (rr.type == dns::rrtype::kNS && !(rr.owner == apex)) cuts.push_back(&rr.owner);
     }
-    struct Acc {
-      const RR* first = nullptr;
-      std::vector<std::string> rdatas;
-      std::vector<const RR*> sigs;
-    };
-    std::map<RKey, Acc> cur;
+    cur.clear();
     for (const auto& rr : zv.zone.records()) {
       if (rr.type == dns::rrtype::kRRSIG) continue;
       if (!MustBeSigned(rr.owner, rr.type, apex, cuts)) continue;
-      auto& a = cur[RKey{rr.owner.LowercaseWire(), rr.type}];
+      auto& a = cur[RRef{&rr.owner, rr.type}];
       if (!a.first) a.first = &rr;
       a.rdatas.push_back(rr.rdata);
     }
     for (const auto& rr : zv.zone.records()) {
       if (rr.type != dns::rrtype::kRRSIG) continue;
-      auto d = dns::RrsigData::Parse(rr.rdata);
-      if (!d.ok()) continue;  // malformed RRSIGs are the static oracle's business
-      auto it = cur.find(RKey{rr.owner.LowercaseWire(), d->type_covered});
+      auto it = cur.find(RRef{&rr.owner, TypeCovered(rr.rdata)});
       if (it != cur.end()) it->second.sigs.push_back(&rr);
     }
     // Close versions no longer served.
@@ -203,48 +228,75 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
         ++it;
       }
     }
-    for (auto& [k, a] : cur) {
-      auto it = open.find(k);
+    auto str = +[](const std::string& x) { return std::string_view(x); };
+    auto view = +[](const std::string_view& x) { return x; };
+    auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr.rdata); };
+    auto ptr_rdata = +[](const RR* const& x) { return std::string_view(x->rdata); };
+    for (auto& [ref, a] : cur) {
+      // Malformed RRSIGs are the static oracle's business: left out, so parsed only when the
+      // signatures differ from the version served so far.
+      bool filtered = false;
+      auto filter = [&]() {
+        if (filtered) return;
+        filtered = true;
+        parsed.clear();
+        std::vector<const RR*> good;
+        for (const RR* s : a.sigs) {
+          auto d = dns::RrsigData::Parse(s->rdata);
+          if (!d.ok()) continue;
+          good.push_back(s);
+          parsed.emplace_back(std::move(d).value());
+        }
+        a.sigs = std::move(good);
+      };
+      auto it = open.find(ref);
       if (it != open.end()) {
         RVersion& v = b.versions[it->second];
-        auto str = +[](const std::string& x) { return std::string_view(x); };
-        auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr.rdata); };
-        auto ptr_rdata = +[](const RR* const& x) { return std::string_view(x->rdata); };
-        if (v.ttl == a.first->ttl && SameMultiset(v.rdatas, a.rdatas, str, str) &&
-            SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata)) {
+        bool same = v.ttl == a.first->ttl && SameMultiset(v.rdatas, a.rdatas, str, view);
+        if (same && !SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata)) {
+          filter();
+          same = SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata);
+        }
+        if (same) {
           v.last_zone = int(zi);
           continue;
         }
         v.served_until = t;
       }
+      filter();
       RVersion v;
       v.id = int(b.versions.size());
       v.owner = a.first->owner;
       v.type = a.first->type;
       v.ttl = a.first->ttl;
-      v.rdatas = std::move(a.rdatas);
+      v.rdatas.assign(a.rdatas.begin(), a.rdatas.end());
       v.first_zone = v.last_zone = int(zi);
       v.start = t;
       v.served_until = b.end;
       v.max_exp = t - 1;
-      for (const RR* s : a.sigs) {
+      for (size_t i = 0; i < a.sigs.size(); ++i) {
         SigInfo si;
-        si.data = *dns::RrsigData::Parse(s->rdata);
-        si.rr = *s;
+        si.data = std::move(*parsed[i]);
+        si.rr = *a.sigs[i];
         si.inception = ExpandRrsigTime(si.data.inception, t);
         si.expiration = ExpandRrsigTime(si.data.expiration, t);
         v.max_exp = std::max(v.max_exp, si.expiration);
         v.sigs.push_back(std::move(si));
       }
       if (v.sigs.empty()) v.max_exp = b.end;  // unsigned data: the static oracle reports it
-      open[k] = v.id;
-      b.by_key[k].push_back(v.id);
+      RKey key{v.owner, v.type};
+      if (it != open.end()) {
+        it->second = v.id;
+      } else {
+        open.emplace(key, v.id);
+      }
+      b.by_key[key].push_back(v.id);
       b.versions.push_back(std::move(v));
     }
   }
 
   // 2. Key universe and verifiers.
-  RKey dnskey_key{apex.Lowercase().wire(), dns::rrtype::kDNSKEY};
+  RKey dnskey_key{apex, dns::rrtype::kDNSKEY};
   b.version_keys.resize(b.versions.size());
   for (int id : b.by_key[dnskey_key]) {
     for (const auto& rd : b.versions[id].rdatas) {
@@ -298,9 +350,9 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
 
   // 4. Critical instants.
   UnixTime t0 = tl.zones.front().published;
-  std::set<UnixTime> instants;
+  std::vector<UnixTime> instants;
   auto add = [&](UnixTime t) {
-    if (t >= t0 && t <= b.end) instants.insert(t);
+    if (t >= t0 && t <= b.end) instants.push_back(t);
   };
   for (const auto& v : b.versions) {
     if (v.served_until <= v.start) continue;
@@ -315,6 +367,9 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     add(d.start);
     add(d.PresentEnd());
   }
+
+  std::sort(instants.begin(), instants.end());
+  instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
 
   TemporalReport report;
   report.rrset_versions = b.versions.size();
@@ -354,7 +409,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   };
   // The newest version of an RRset served at t (for the TTL-change test).
   auto served_version = [&](const RVersion& v, UnixTime t) -> const RVersion* {
-    for (int id : b.by_key[RKey{v.owner.Lowercase().wire(), v.type}]) {
+    for (int id : b.by_key[RKey{v.owner, v.type}]) {
       if (b.versions[id].ServedAt(t)) return &b.versions[id];
     }
     return nullptr;
@@ -368,29 +423,39 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   };
 
   const auto& dnskey_ids = b.by_key[dnskey_key];
+  // Keys that made any of a version's signatures (fixed per version).
+  std::vector<std::vector<int>> made_by_of(b.versions.size());
+  for (const auto& v : b.versions) {
+    for (const auto& s : v.sigs) made_by_of[v.id].insert(made_by_of[v.id].end(), s.verifiers.begin(), s.verifiers.end());
+  }
+  // Scratch, reused from instant to instant.
+  std::vector<const RVersion*> kset;
+  std::vector<const DsVer*> ds_or_none;
+  std::vector<int> trusted;
   for (UnixTime t : instants) {
-    std::vector<const RVersion*> kset;
+    kset.clear();
     for (int id : dnskey_ids) {
       if (b.versions[id].PresentAt(t)) kset.push_back(&b.versions[id]);
     }
-    std::vector<const DsVer*> dset;
+    ds_or_none.clear();
     for (const auto& d : b.ds) {
-      if (d.PresentAt(t)) dset.push_back(&d);
+      if (d.PresentAt(t)) ds_or_none.push_back(&d);
     }
+    if (b.ds.empty()) ds_or_none.push_back(nullptr);
     // DNSKEY RRset under the parent's DS (or self-signed when there is no parent DS).
     for (const RVersion* k : kset) {
-      std::vector<const DsVer*> ds_or_none = dset;
-      if (b.ds.empty()) ds_or_none.push_back(nullptr);
       for (const DsVer* d : ds_or_none) {
         ++report.mixes_checked;
         if (d && d->rdatas.empty()) continue;  // insecure delegation: nothing to validate
-        std::set<int> trusted;
+        trusted.clear();
         for (int key : b.version_keys[k->id]) {
-          if (!d || trusts(*d, key)) trusted.insert(key);
+          if (!d || trusts(*d, key)) trusted.push_back(key);
         }
         bool ok = false, time_fail = false, before = false;
         for (const auto& s : k->sigs) {
-          bool by_trusted = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) { return trusted.count(v) > 0; });
+          bool by_trusted = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) {
+            return std::find(trusted.begin(), trusted.end(), v) != trusted.end();
+          });
           if (!by_trusted) continue;
           if (time_valid(s, t)) {
             ok = true;
@@ -417,8 +482,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       for (int rid : ids) {
         const RVersion& r = b.versions[rid];
         if (!r.PresentAt(t) || !r.has_sigs()) continue;
-        std::vector<int> made_by;  // keys that made any of r's signatures
-        for (const auto& s : r.sigs) made_by.insert(made_by.end(), s.verifiers.begin(), s.verifiers.end());
+        const std::vector<int>& made_by = made_by_of[r.id];
         if (made_by.empty()) continue;  // no verifiable signature at all: a static finding
         for (const RVersion* k : kset) {
           ++report.mixes_checked;

@@ -1,3 +1,5 @@
+// SHA256_Init and friends: deprecated in OpenSSL 3.0 but allocation-free (see Sha256Into).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "signer-under-test/internal/openssl_util.h"
 
 #include <openssl/err.h>
@@ -6,6 +8,7 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include <cstring>
 #include <initializer_list>
 
 namespace rollcage::signer::internal {
@@ -22,56 +25,72 @@ Status OpenSslError(const std::string& what) {
   return KeyError(what + ": OpenSSL: " + detail);
 }
 
-namespace {
-
-// Digests through explicitly fetched EVP_MDs and a per-thread context: OpenSSL 3's one-shot SHA256()
-// and EVP_sha256() look the algorithm up by name on every call, under a lock.
-const EVP_MD* FetchedMd(const char* name) {
-  static const EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+// The hashes below run on OpenSSL's low-level SHA functions (deprecated in 3.0, still the code its
+// providers run): no allocation and no algorithm lookup per call, where OpenSSL 3's EVP interface
+// allocates a provider context on every EVP_DigestInit and its one-shot SHA256() looks the
+// algorithm up by name. A scenario fuzzer hashes for every signature, NSEC3 owner and RFC 6979 nonce.
+const EVP_MD* Sha256Md() {
   static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  static const EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
-  switch (name[3]) {
-    case '1': return sha1;
-    case '2': return sha256;
-    default: return sha512;
+  return sha256;
+}
+
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]) {
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  for (auto p : parts) SHA256_Update(&c, p.data(), p.size());
+  SHA256_Final(out, &c);
+}
+
+std::string Sha256(std::string_view data) {
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  Sha256Into({data}, out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+std::string Sha1(std::string_view data) {
+  unsigned char out[SHA_DIGEST_LENGTH];
+  SHA_CTX c;
+  SHA1_Init(&c);
+  SHA1_Update(&c, data.data(), data.size());
+  SHA1_Final(out, &c);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+std::string Sha512(std::string_view data) {
+  unsigned char out[SHA512_DIGEST_LENGTH];
+  SHA512_CTX c;
+  SHA512_Init(&c);
+  SHA512_Update(&c, data.data(), data.size());
+  SHA512_Final(out, &c);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+void HmacSha256Into(std::string_view key, std::initializer_list<std::string_view> data, unsigned char out[32]) {
+  // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-octet block.
+  unsigned char k[64] = {0};
+  if (key.size() > sizeof k) {
+    Sha256Into({key}, k);
+  } else {
+    std::memcpy(k, key.data(), key.size());
   }
+  unsigned char pad[64], inner[SHA256_DIGEST_LENGTH];
+  SHA256_CTX c;
+  for (size_t i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x36;
+  SHA256_Init(&c);
+  SHA256_Update(&c, pad, sizeof pad);
+  for (auto p : data) SHA256_Update(&c, p.data(), p.size());
+  SHA256_Final(inner, &c);
+  for (size_t i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x5c;
+  SHA256_Init(&c);
+  SHA256_Update(&c, pad, sizeof pad);
+  SHA256_Update(&c, inner, sizeof inner);
+  SHA256_Final(out, &c);
 }
-
-EVP_MD_CTX* ThreadMdCtx() {
-  thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
-  return ctx.get();
-}
-
-std::string Digest(const EVP_MD* md, std::initializer_list<std::string_view> parts) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = ThreadMdCtx();
-  EVP_DigestInit_ex2(ctx, md, nullptr);
-  for (auto p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
-  EVP_DigestFinal_ex(ctx, out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
-
-}  // namespace
-
-const EVP_MD* Sha256Md() { return FetchedMd("SHA256"); }
-
-std::string Sha256(std::string_view data) { return Digest(FetchedMd("SHA256"), {data}); }
-std::string Sha1(std::string_view data) { return Digest(FetchedMd("SHA1"), {data}); }
-std::string Sha512(std::string_view data) { return Digest(FetchedMd("SHA512"), {data}); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-octet block.
-  const EVP_MD* md = FetchedMd("SHA256");
-  std::string k = key.size() > 64 ? Digest(md, {key}) : std::string(key);
-  k.resize(64, '\0');
-  std::string ipad(64, '\0'), opad(64, '\0');
-  for (size_t i = 0; i < 64; ++i) {
-    ipad[i] = char(k[i] ^ 0x36);
-    opad[i] = char(k[i] ^ 0x5c);
-  }
-  std::string inner = Digest(md, {ipad, data});
-  return Digest(md, {opad, inner});
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  HmacSha256Into(key, {data}, out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 
 std::string BnToFixed(const BIGNUM* bn, size_t width) {

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,10 +41,12 @@ using ParamPtr = std::unique_ptr<OSSL_PARAM, ParamFree>;
 // "what: <first OpenSSL error>" as a kKey Status; clears the OpenSSL error queue.
 Status OpenSslError(const std::string& what);
 
-// Digests (thread-safe; fetched algorithms and per-thread contexts, so no lock contention).
-const EVP_MD* Sha256Md();
+// Digests (thread-safe, allocation-free but for the returned string).
+const EVP_MD* Sha256Md();  // fetched once (OpenSSL 3's EVP_sha256() looks it up on every call)
 std::string Sha256(std::string_view data);
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]);  // of the concatenation
 std::string HmacSha256(std::string_view key, std::string_view data);  // RFC 2104
+void HmacSha256Into(std::string_view key, std::initializer_list<std::string_view> data, unsigned char out[32]);
 std::string Sha1(std::string_view data);
 std::string Sha512(std::string_view data);
 
