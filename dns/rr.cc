@@ -208,13 +208,19 @@ Result<RR> RR::ReadWire(std::string_view data, size_t* pos) {
 }
 
 std::string RR::ToWire() const {
-  std::string out = owner.wire();
+  std::string out;
+  out.reserve(owner.wire().size() + 10 + rdata.size());
+  AppendWire(out);
+  return out;
+}
+
+void RR::AppendWire(std::string& out) const {
+  out += owner.wire();
   AppendU16(out, type);
   AppendU16(out, rrclass);
   AppendU32(out, ttl);
   AppendU16(out, uint16_t(rdata.size()));
   out += rdata;
-  return out;
 }
 
 namespace {

@@ -38,6 +38,7 @@ struct RR {
 
   std::string ToText() const;  // one line, presentation format, no trailing newline
   std::string ToWire() const;  // uncompressed
+  void AppendWire(std::string& out) const;  // ToWire() appended to out
   // The RDATA in canonical form (RFC 4034 §6.2 item 3, as amended by RFC 6840 §5.1: names in NSEC
   // RDATA keep their case): embedded names of the listed types lowercased.
   std::string CanonicalRdata() const;

@@ -232,7 +232,9 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     auto view = +[](const std::string_view& x) { return x; };
     auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr.rdata); };
     auto ptr_rdata = +[](const RR* const& x) { return std::string_view(x->rdata); };
-    for (auto& [ref, a] : cur) {
+    for (auto& entry : cur) {
+      const RRef& ref = entry.first;
+      Acc& a = entry.second;  // (a plain reference: clang 14 cannot capture structured bindings)
       // Malformed RRSIGs are the static oracle's business: left out, so parsed only when the
       // signatures differ from the version served so far.
       bool filtered = false;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -765,15 +766,40 @@ UnixTime KeyManager::NextEvent(UnixTime now) const {
 
 std::string KeyManager::Describe() const { return DescribeKeys(state_.keys); }
 
-std::string KeyManager::DescribeKeys(const std::vector<ManagedKey>& keys) {
+void KeyManager::Summarize(const std::vector<ManagedKey>& keys, std::vector<KeySummary>* out) {
+  out->clear();
+  for (const auto& k : keys) {
+    KeySummary s;
+    s.serial = k.serial;
+    s.role = k.role;
+    s.algorithm = k.algorithm;
+    s.id_len = uint8_t(std::min(k.id.size(), sizeof s.id));
+    std::memcpy(s.id, k.id.data(), s.id_len);
+    s.standby = k.standby;
+    s.published = k.IsPublished();
+    s.signs_zone = k.SignsZone();
+    s.signs_dnskey = k.SignsDnskey();
+    s.ds = k.WantsDs();
+    s.removed = k.removed != 0;
+    out->push_back(s);
+  }
+}
+
+std::string KeyManager::DescribeKeys(const std::vector<KeySummary>& keys) {
   std::string out;
   for (const auto& k : keys) {
     out += "key " + std::to_string(k.serial) + " " + RoleName(k.role) + " alg " + std::to_string(k.algorithm) +
-           " id " + (k.id.empty() ? std::string("(pending)") : k.id.substr(0, 12)) + (k.standby ? " standby" : "") +
-           (k.IsPublished() ? " published" : "") + (k.SignsZone() ? " signs-zone" : "") +
-           (k.SignsDnskey() ? " signs-dnskey" : "") + (k.WantsDs() ? " ds" : "") + (k.removed ? " removed" : "") + "\n";
+           " id " + (k.id_len == 0 ? std::string("(pending)") : std::string(k.id, k.id_len)) +
+           (k.standby ? " standby" : "") + (k.published ? " published" : "") + (k.signs_zone ? " signs-zone" : "") +
+           (k.signs_dnskey ? " signs-dnskey" : "") + (k.ds ? " ds" : "") + (k.removed ? " removed" : "") + "\n";
   }
   return out;
+}
+
+std::string KeyManager::DescribeKeys(const std::vector<ManagedKey>& keys) {
+  std::vector<KeySummary> s;
+  Summarize(keys, &s);
+  return DescribeKeys(s);
 }
 
 }  // namespace rollcage::signer::kasp

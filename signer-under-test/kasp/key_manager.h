@@ -104,6 +104,18 @@ class KeyManager {
   uint8_t current_algorithm() const { return state_.algorithm; }
   std::string Describe() const;  // one line per key, for logs and repro output
   static std::string DescribeKeys(const std::vector<ManagedKey>& keys);
+  // What a key's line of Describe shows, without allocating: equal summaries describe alike.
+  struct KeySummary {
+    int serial = 0;
+    Role role = Role::kZsk;
+    uint8_t algorithm = 0;
+    uint8_t id_len = 0;  // 0: pending
+    char id[12] = {};    // the id's first 12 characters
+    bool standby = false, published = false, signs_zone = false, signs_dnskey = false, ds = false, removed = false;
+    bool operator==(const KeySummary&) const = default;
+  };
+  static void Summarize(const std::vector<ManagedKey>& keys, std::vector<KeySummary>* out);  // replaces *out
+  static std::string DescribeKeys(const std::vector<KeySummary>& keys);
 
   struct State {
     int next_serial = 1;

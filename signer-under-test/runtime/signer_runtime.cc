@@ -217,7 +217,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   for (const auto& rr : parent_ds) parent.push_back(rr.rdata);
 
   // 1. The key life cycle. Notes for every key that changed.
-  std::vector<kasp::ManagedKey> keys_before = km_->keys();  // described only when changed
+  kasp::KeyManager::Summarize(km_->keys(), &summary_before_);  // described only when changed
   Status step = km_->Step(now, parent, max_ttl);
   if (IsCrash(step)) {
     out.crashed = true;
@@ -230,9 +230,10 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
     out.next_wakeup = now + options_.retry_after_failure;
     return out;
   }
-  if (km_->keys() != keys_before) {
-    std::string desc_before = kasp::KeyManager::DescribeKeys(keys_before);
-    std::string d = km_->Describe();
+  kasp::KeyManager::Summarize(km_->keys(), &summary_after_);
+  if (summary_after_ != summary_before_) {
+    std::string desc_before = kasp::KeyManager::DescribeKeys(summary_before_);
+    std::string d = kasp::KeyManager::DescribeKeys(summary_after_);
     size_t a = 0;
     while (a < d.size()) {
       size_t b = d.find('\n', a);
@@ -259,9 +260,13 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   std::vector<ZoneKey> keys = ZoneKeys();
   // What the signed zone depends on, in wire form (no text formatting: this runs on every tick).
   std::string fingerprint;
-  for (const auto& rr : unsigned_zone.records()) fingerprint += rr.ToWire();
+  fingerprint.reserve(last_fingerprint_.size() + 64);
+  for (const auto& rr : unsigned_zone.records()) rr.AppendWire(fingerprint);
   for (const auto& k : keys) {
-    fingerprint += k.key.id + (k.published ? "P" : "-") + (k.signs_zone ? "Z" : "-") + (k.signs_dnskey ? "K" : "-");
+    fingerprint += k.key.id;
+    fingerprint.push_back(k.published ? 'P' : '-');
+    fingerprint.push_back(k.signs_zone ? 'Z' : '-');
+    fingerprint.push_back(k.signs_dnskey ? 'K' : '-');
   }
   if (fingerprint == last_fingerprint_ && now < next_refresh_) {
     out.next_wakeup = std::min(wake, next_refresh_);

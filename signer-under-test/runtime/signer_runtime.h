@@ -80,6 +80,8 @@ class SignerRuntime {
   // Incremental state (in memory only: a restarted signer re-signs everything once).
   SignatureCache cache_;
   std::string last_fingerprint_;
+  // Scratch for Tick: the keys as Describe shows them before and after the key manager's step.
+  std::vector<kasp::KeyManager::KeySummary> summary_before_, summary_after_;
   UnixTime next_refresh_ = 0;
   std::vector<std::string> last_ds_request_;
   bool ds_requested_ = false;

@@ -15,6 +15,9 @@
 # Sanitizers: address and undefined (memory would need every system library instrumented).
 # Run it here as tools/oss-fuzz/run_all.sh does, or see docs/fuzzing.md.
 
+# Also when run as `bash build.sh` (which ignores the -eu above): a failed build must fail, not
+# leave the previous binaries in $OUT looking new.
+set -eu
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -f "$here/../../WORKSPACE" ]; then
   root="$(cd "$here/../.." && pwd)"
