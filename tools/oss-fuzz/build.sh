@@ -128,7 +128,7 @@ for f in "$OUT"/*_fuzz "$OUT/lib/softhsm/libsofthsm2.so"; do
 done | sort -u | while read -r lib; do
   case "$(basename "$lib")" in
     libc.so*|libm.so*|libdl.so*|librt.so*|libpthread.so*|ld-linux*|libgcc_s.so*|libstdc++.so*|libc++*) ;;
-    *) install -m 0644 "$lib" "$OUT/lib/" ;;
+    *) [ "$lib" -ef "$OUT/lib/$(basename "$lib")" ] || install -m 0644 "$lib" "$OUT/lib/" ;;  # (a rebuild finds its own copies)
   esac
 done
 echo "rollcage build.sh: $(ls "$OUT"/*_fuzz | wc -l) fuzz targets in $OUT"
