@@ -8,10 +8,42 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace rollcage {
+namespace {
+
+struct MemoryFiles {
+  std::mutex mu;
+  std::map<std::string, std::string, std::less<>> files;
+};
+
+MemoryFiles& Memory() {
+  static auto* m = new MemoryFiles();
+  return *m;
+}
+
+}  // namespace
+
+bool IsMemoryPath(const std::string& path) { return path.rfind(kMemoryPathPrefix, 0) == 0; }
+
+void RemoveMemoryFiles(const std::string& prefix) {
+  auto& m = Memory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  for (auto it = m.files.lower_bound(prefix); it != m.files.end() && it->first.rfind(prefix, 0) == 0;) {
+    it = m.files.erase(it);
+  }
+}
 
 Result<std::string> ReadFile(const std::string& path) {
+  if (IsMemoryPath(path)) {
+    auto& m = Memory();
+    std::lock_guard<std::mutex> lock(m.mu);
+    auto it = m.files.find(path);
+    if (it == m.files.end()) return IoError(path + ": cannot open: " + std::strerror(ENOENT));
+    return it->second;
+  }
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return IoError(path + ": cannot open: " + std::strerror(errno));
   std::string out;
@@ -25,6 +57,12 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& content) {
+  if (IsMemoryPath(path)) {
+    auto& m = Memory();
+    std::lock_guard<std::mutex> lock(m.mu);
+    m.files[path] = content;
+    return Status::Ok();
+  }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return IoError(tmp + ": cannot create: " + std::strerror(errno));
@@ -53,6 +91,7 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
 }
 
 Status MakeDirs(const std::string& path) {
+  if (IsMemoryPath(path)) return Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) return IoError(path + ": cannot create directory: " + ec.message());

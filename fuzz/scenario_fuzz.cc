@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/file.h"
 #include "harness/adapters/reference_adapter.h"
 #include "harness/executor.h"
 #include "harness/oracle_judge.h"
@@ -103,9 +104,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     g_root = ScratchRoot();
     std::filesystem::create_directories(g_root);
   }
-  std::string state = g_root + "/state";
-  std::error_code ec;
-  std::filesystem::remove_all(state, ec);
+  // The signer's state files in memory ("mem:" paths, base/file.h): the same crash semantics
+  // without a file system call per key transition. Forgotten after the run too, so that a run
+  // frees what it allocated (libFuzzer re-runs an input that does not, looking for a leak).
+  std::string state = std::string(kMemoryPathPrefix) + g_root + "/state";
+  RemoveMemoryFiles(state + "/");
   ReferenceAdapterOptions ao;
   ao.state_dir = state;
   ao.softhsm_dir = g_root + "/softhsm";
@@ -124,6 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.keep_log = false;  // a finding prints the scenario and the findings; repro prints the log
   Executor executor(adapter->get(), &judge, options);
   auto result = executor.Run(s);
+  RemoveMemoryFiles(state + "/");
   if (!result.ok()) {
     std::fprintf(stderr, "scenario fuzz target: the run could not happen\n%s", Print(s).c_str());
     rollcage::fuzz::FuzzFinding("scenario-run", result.status().message());

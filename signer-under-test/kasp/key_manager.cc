@@ -172,7 +172,8 @@ Result<KeyManager> KeyManager::Open(Policy policy, KeyFactory* factory, KeyManag
   if (m.options_.state_path.empty()) return m;
   auto text = ReadFile(m.options_.state_path);
   if (!text.ok()) {
-    if (text.status().kind() == ErrorKind::kIo && access(m.options_.state_path.c_str(), F_OK) != 0) return m;
+    bool missing = IsMemoryPath(m.options_.state_path) || access(m.options_.state_path.c_str(), F_OK) != 0;
+    if (text.status().kind() == ErrorKind::kIo && missing) return m;  // a new signer
     return text.status();
   }
   json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);

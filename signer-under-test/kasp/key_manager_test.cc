@@ -184,11 +184,15 @@ TEST(KeyManager, CrashAtEveryPointNeverMakesASecondKey) {
   ASSERT_TRUE(ref.RunUntil(kT0 + 40 * kD).ok());
   size_t ref_keys = ref.m.keys().size();
 
+  // The state on disk, and in memory (base/file.h "mem:" paths, as the scenario fuzz target keeps it).
+  for (bool memory : {false, true}) {
   for (std::string point : {"keygen-intent", "keygen", "transition", "after-transition"}) {
     for (int nth : {1, 2, 3, 5, 8}) {
       FakeFactory f;
-      std::string state = TmpFile("kasp-crash-" + point + std::to_string(nth));
+      std::string state = memory ? "mem:/kasp-crash-" + point + std::to_string(nth) + "/kasp.json"
+                                 : TmpFile("kasp-crash-" + point + std::to_string(nth));
       std::remove(state.c_str());
+      RemoveMemoryFiles(state);
       int hits = 0;
       KeyManagerOptions o{state, [&](const std::string& at) { return at == point && ++hits == nth; }};
       auto m = KeyManager::Open(p, &f, o);
@@ -204,12 +208,14 @@ TEST(KeyManager, CrashAtEveryPointNeverMakesASecondKey) {
         d.m = std::move(again).value();
         ASSERT_TRUE(d.RunUntil(kT0 + 40 * kD).ok());
       }
-      EXPECT_EQ(d.m.keys().size(), ref_keys) << point << " #" << nth << "\n" << d.m.Describe();
+      EXPECT_EQ(d.m.keys().size(), ref_keys) << point << " #" << nth << " memory " << memory << "\n" << d.m.Describe();
       for (const auto& [serial, n] : f.made) {
         (void)n;
-        EXPECT_LE(serial, int(ref_keys)) << point << " #" << nth;
+        EXPECT_LE(serial, int(ref_keys)) << point << " #" << nth << " memory " << memory;
       }
+      if (memory) EXPECT_TRUE(ReadFile(state).ok()) << "the state went to memory";
     }
+  }
   }
 }
 
