@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "dns/rr.h"
 
 namespace rollcage::dns {
@@ -101,6 +103,35 @@ TEST(Rr, CompareCanonicalRdataMatchesTheCopies) {
   }
   EXPECT_EQ(CompareCanonicalRdata(rrtype::kMX, rrs[0].rdata, rrs[1].rdata), 0);
   EXPECT_NE(CompareCanonicalRdata(rrtype::kNSEC, rrs[5].rdata, rrs[6].rdata), 0);  // RFC 6840 §5.1
+}
+
+// The same on arbitrary octets (truncated names, compression-pointer octets, capitals in a
+// signature), for every type with names in its RDATA: RRSIG names among raw octets, SOA two names
+// then integers, MX a prefix, NS a name alone.
+TEST(Rr, CompareCanonicalRdataMatchesTheCopiesOnArbitraryOctets) {
+  std::mt19937 rng(20261129);
+  const char alphabet[] = {0, 1, 2, 3, 'A', 'Z', 'a', 'z', '@', '[', '`', '{', 63, 64, char(0xc0), char(0xff)};
+  auto random_rdata = [&]() {
+    std::string r(rng() % 40, '\0');
+    for (auto& c : r) c = rng() % 2 ? alphabet[rng() % sizeof alphabet] : char(rng());
+    return r;
+  };
+  auto sign = [](int c) { return (c > 0) - (c < 0); };
+  int checked = 0;
+  for (uint16_t type : {rrtype::kRRSIG, rrtype::kSOA, rrtype::kMX, rrtype::kNS, rrtype::kSRV, uint16_t(26)}) {
+    for (int i = 0; i < 3000; ++i) {
+      std::string a = random_rdata(), b = i % 3 ? random_rdata() : a;
+      if (i % 3 == 0) {
+        for (auto& c : b) {  // the same but for case
+          if (c >= 'a' && c <= 'z' && rng() % 2) c = char(c - 32);
+        }
+      }
+      ASSERT_EQ(sign(CompareCanonicalRdata(type, a, b)), sign(CanonicalRdata(type, a).compare(CanonicalRdata(type, b))))
+          << "type " << type << " case " << i;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 18000);
 }
 
 TEST(Rr, WireRoundTripAndTruncation) {

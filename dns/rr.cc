@@ -275,18 +275,59 @@ bool CanonicalRdataIsRdata(uint16_t type) {
   return !LayoutFor(type, &l);
 }
 
-RC_HOT_LEAF int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
-  // Without capitals where names may be, the canonical form is the RDATA itself (the common case:
-  // no copies).
-  NameLayout l;
-  auto has_upper = [&](std::string_view x) {
-    for (size_t i = l.prefix; i < x.size(); ++i) {
-      if (x[i] >= 'A' && x[i] <= 'Z') return true;
+namespace {
+
+// Where CanonicalRdata lowercases: the label octets of the RDATA's names, as [begin, end) ranges
+// (length octets are never capitals, so a range may span them). Mirrors LowercaseNameAt.
+struct NameRanges {
+  size_t begin[2] = {0, 0}, end[2] = {0, 0};
+  int n = 0;
+  bool Contains(size_t i) const {
+    for (int k = 0; k < n; ++k) {
+      if (i >= begin[k] && i < end[k]) return true;
     }
     return false;
-  };
-  if (!LayoutFor(type, &l) || (!has_upper(a) && !has_upper(b))) return a.compare(b);
-  return CanonicalRdata(type, a).compare(CanonicalRdata(type, b));
+  }
+};
+
+RC_HOT_LEAF NameRanges RangesOf(const NameLayout& l, std::string_view s) {
+  NameRanges r;
+  size_t p = l.prefix;
+  for (int i = 0; i < l.names && i < 2 && p < s.size(); ++i) {
+    size_t start = p, stop = s.size();
+    while (p < s.size()) {
+      unsigned len = static_cast<unsigned char>(s[p]);
+      if (len == 0 || len > 63) {
+        stop = p;  // the terminator itself is not lowercased
+        ++p;
+        break;
+      }
+      p += 1 + len;
+    }
+    r.begin[r.n] = start;
+    r.end[r.n] = std::min(stop, s.size());
+    ++r.n;
+  }
+  return r;
+}
+
+}  // namespace
+
+RC_HOT_LEAF int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
+  // The canonical forms compared octet by octet as they are made, without copies (a zone's RRSIGs
+  // are sorted by this: their signer names are names, their signatures are not).
+  NameLayout l;
+  if (!LayoutFor(type, &l)) return a.compare(b);
+  NameRanges ra = RangesOf(l, a), rb = RangesOf(l, b);
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; };
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (ra.Contains(i)) x = lower(x);
+    if (rb.Contains(i)) y = lower(y);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
 bool CanonicalLess(const RR& a, const RR& b) {

@@ -141,6 +141,19 @@ std::vector<RRset> Zone::Rrsets() const {
   return out;
 }
 
+std::vector<RRset> Zone::TakeRrsets() {
+  std::vector<RRset> out;
+  for (auto& r : records_) {
+    if (!out.empty() && out.back().type == r.type && out.back().rrclass == r.rrclass &&
+        out.back().owner == r.owner) {
+      out.back().rdatas.push_back(std::move(r.rdata));
+      continue;
+    }
+    out.push_back(RRset{std::move(r.owner), r.type, r.rrclass, r.ttl, {std::move(r.rdata)}});
+  }
+  return out;
+}
+
 std::string Zone::ToText() const {
   std::string out;
   out.reserve(records_.size() * 80);

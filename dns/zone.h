@@ -46,6 +46,8 @@ class Zone {
   void SortCanonical();
   // Groups consecutive records of equal owner, class and type (call SortCanonical first).
   std::vector<RRset> Rrsets() const;
+  // Rrsets(), moving owners and RDATA out of the records (they keep their types, classes and TTLs).
+  std::vector<RRset> TakeRrsets();
 
   std::string ToText() const;  // one record per line, with an $ORIGIN-free absolute form
   Status Save(const std::string& path) const;  // crash-safe (temporary file and rename)

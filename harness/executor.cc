@@ -181,7 +181,12 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
   UnixTime last_pub_due = 0;
   int64_t publish_delay = 0;
   uint32_t served_serial = 0;
-  std::optional<dns::Zone> last_signed;  // the last zone the signer produced (for change detection)
+  // The last zone the signer produced (for change detection): the newest pending publication, or
+  // else the newest published version (publications land in order), so never copied.
+  auto last_signed = [&]() -> const dns::Zone* {
+    if (!pubs.empty()) return &pubs.back().zone;
+    return out.timeline.zones.empty() ? nullptr : &out.timeline.zones.back().zone;
+  };
   UnixTime wakeup = clock.Now();         // true time of the signer's next wake-up
   UnixTime auto_restart = kNever;
   std::map<int, UnixTime> auto_restore;  // hsm -> true time
@@ -293,8 +298,8 @@ Result<RunResult> Executor::Run(const Scenario& sc) {
     if (r->zone) {
       dns::Zone z = std::move(*r->zone);
       z.SortCanonical();
-      if (!last_signed || !SameContent(*last_signed, z)) {
-        last_signed = z;
+      const dns::Zone* last = last_signed();
+      if (!last || !SameContent(*last, z)) {
         UnixTime due = std::max(clock.Now() + publish_delay, last_pub_due);
         last_pub_due = due;
         pubs.push_back({due, std::move(z)});

@@ -48,7 +48,7 @@ Result<ClassifiedZone> ClassifyZone(std::vector<dns::RR> records, const dns::Nam
   dns::Zone sorted(origin);
   sorted.mutable_records() = std::move(records);
   sorted.SortCanonical();
-  std::vector<dns::RRset> rrsets = sorted.Rrsets();
+  std::vector<dns::RRset> rrsets = sorted.TakeRrsets();  // (sorted keeps the TTLs read below)
 
   ClassifiedZone out;
   out.origin = origin;

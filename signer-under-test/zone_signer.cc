@@ -323,9 +323,9 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
     for (const auto& set : node.rrsets) total += set.rdatas.size();
   }
   recs.reserve(total);
-  for (const auto& node : classified.nodes) {
-    for (const auto& set : node.rrsets) {
-      for (const auto& rd : set.rdatas) recs.push_back(dns::RR{set.owner, set.type, set.rrclass, set.ttl, rd});
+  for (auto& node : classified.nodes) {  // (the jobs that pointed into it are done: RDATA moves out)
+    for (auto& set : node.rrsets) {
+      for (auto& rd : set.rdatas) recs.push_back(dns::RR{set.owner, set.type, set.rrclass, set.ttl, std::move(rd)});
     }
   }
   for (auto& r : denial) recs.push_back(std::move(r));
