@@ -2,7 +2,7 @@
 # bench/fuzz.sh — fuzzing speed of the libFuzzer targets as OSS-Fuzz builds them, and how fast the
 # scenario target finds a planted bug.
 #
-#   bench/fuzz.sh [--seconds N] [--seed N] [--sanitizer address|none] [--prebuilt DIR] [--out DIR] [TARGET...]
+#   bench/fuzz.sh [--seconds N] [--seed N] [--repeat K] [--sanitizer address|none] [--prebuilt DIR] [--out DIR] [TARGET...]
 #   bench/fuzz.sh --time-to-find MUTANT [--target scenario|scenario_hsm] [--runs K] [--limit S]
 #                 [--without-witnesses] [--prebuilt DIR] [--out DIR]
 #
@@ -15,7 +15,8 @@
 # flags. Prints executions, libFuzzer's exec/s (wall clock, as stat::average_exec_per_sec) and
 # executions per CPU second (user+system: what one unshared core would do). The acceptance figure is
 # the scenario target's (in-process key store): >= 200 exec/s. --seed N fixes libFuzzer's -seed (the
-# scenario target's speed depends on where the search goes: 80-125 exec/s across seeds); with
+# scenario target's speed depends on where the search goes: 90-150 exec/s across seeds); --repeat K
+# runs each target K times (-seed=1..K, or from --seed on) and prints the median; with
 # --sanitizer none the targets are built with libFuzzer alone, to see what ASan costs (not with
 # --prebuilt, which runs whatever DIR holds).
 #
@@ -33,12 +34,13 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/oss-fuzz/lib.sh"
 
-seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=() seed="" sanitizer=address
+seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=() seed="" sanitizer=address repeat=1
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="${2:-}"; shift 2 ;;
     --seed) seed="${2:-}"; shift 2 ;;
+    --repeat) repeat="${2:-}"; shift 2 ;;
     --sanitizer) sanitizer="${2:-}"; shift 2 ;;
     --prebuilt) prebuilt="${2:-}"; shift 2 ;;
     --out) out="${2:-}"; shift 2 ;;
@@ -52,8 +54,8 @@ while [ $# -gt 0 ]; do
     *) only+=("${1%_fuzz}_fuzz"); shift ;;
   esac
 done
-for v in "$seconds" "$runs" "$limit" ${seed:+"$seed"}; do
-  case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --seed, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
+for v in "$seconds" "$runs" "$limit" "$repeat" ${seed:+"$seed"}; do
+  case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --seed, --repeat, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
 done
 case "$sanitizer" in address|none) ;; *) echo "bench/fuzz.sh: --sanitizer is address or none" >&2; exit 2 ;; esac
 [ -n "$mutant" ] || [ "$target" = scenario ] || { echo "bench/fuzz.sh: --target goes with --time-to-find" >&2; exit 2; }
@@ -126,21 +128,35 @@ if [ ${#only[@]} -gt 0 ]; then
 fi
 built="sanitizer $sanitizer"
 [ -n "$prebuilt" ] && built="prebuilt"
-echo "bench/fuzz.sh: targets from $dir ($built), one libFuzzer process each, $seconds s on the seed corpus${seed:+, -seed=$seed}; load $(load), $(nproc) CPUs"
-printf '%-22s %6s %11s %8s %10s  %s\n' target seeds executions exec/s cpu-exec/s note
+seeds=()
+if [ "$repeat" -gt 1 ]; then
+  for i in $(seq 0 $((repeat - 1))); do seeds+=($(( ${seed:-1} + i ))); done
+else
+  seeds=("$seed")
+fi
+echo "bench/fuzz.sh: targets from $dir ($built), one libFuzzer process each, $seconds s on the seed corpus${seed:+, -seed=$seed}$([ "$repeat" -gt 1 ] && echo ", $repeat runs each (-seed=${seeds[0]}..${seeds[$((repeat - 1))]})"); load $(load), $(nproc) CPUs"
+printf '%-22s %5s %6s %11s %8s %10s  %s\n' target seed seeds executions exec/s cpu-exec/s note
 for t in "${targets[@]}"; do
-  corpus="$tmp/speed/$t/corpus"
-  n=$(rc_seed_corpus "$dir" "$t" "$corpus") || n=0
-  (unset ROLLCAGE_MUTANT
-   rc_run "$dir" "$t" "$corpus" "$tmp/speed/$t" "$tmp/speed/$t.log" -max_total_time="$seconds" ${seed:+-seed="$seed"}
-   echo "$? $RC_WALL $RC_CPU" >"$tmp/speed/$t.rc")
-  read -r rc wall cpu <"$tmp/speed/$t.rc"
-  execs=$(rc_stat "$tmp/speed/$t.log" number_of_executed_units)
-  eps=$(rc_stat "$tmp/speed/$t.log" average_exec_per_sec)
-  cpueps="-"
-  [ -n "${cpu:-}" ] && [ -n "$execs" ] && cpueps=$(awk -v r="$execs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
-  note=""
-  [ "$rc" != 0 ] && note="crashed: $(rc_failure "$tmp/speed/$t.log")"
-  [ "$t" = scenario_fuzz ] && [ -z "$note" ] && note="acceptance: >= 200 exec/s"
-  printf '%-22s %6s %11s %8s %10s  %s\n' "$t" "$n" "${execs:--}" "${eps:--}" "$cpueps" "$note"
+  all_eps=()
+  for sd in "${seeds[@]}"; do
+    corpus="$tmp/speed/$t/$sd/corpus"
+    n=$(rc_seed_corpus "$dir" "$t" "$corpus") || n=0
+    (unset ROLLCAGE_MUTANT
+     rc_run "$dir" "$t" "$corpus" "$tmp/speed/$t/$sd" "$tmp/speed/$t.$sd.log" -max_total_time="$seconds" ${sd:+-seed="$sd"}
+     echo "$? $RC_WALL $RC_CPU" >"$tmp/speed/$t.$sd.rc")
+    read -r rc wall cpu <"$tmp/speed/$t.$sd.rc"
+    execs=$(rc_stat "$tmp/speed/$t.$sd.log" number_of_executed_units)
+    eps=$(rc_stat "$tmp/speed/$t.$sd.log" average_exec_per_sec)
+    [ -n "$eps" ] && all_eps+=("$eps")
+    cpueps="-"
+    [ -n "${cpu:-}" ] && [ -n "$execs" ] && cpueps=$(awk -v r="$execs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
+    note=""
+    [ "$rc" != 0 ] && note="crashed: $(rc_failure "$tmp/speed/$t.$sd.log")"
+    [ "$t" = scenario_fuzz ] && [ -z "$note" ] && note="acceptance: >= 200 exec/s"
+    printf '%-22s %5s %6s %11s %8s %10s  %s\n' "$t" "${sd:--}" "$n" "${execs:--}" "${eps:--}" "$cpueps" "$note"
+  done
+  if [ "$repeat" -gt 1 ] && [ ${#all_eps[@]} -gt 0 ]; then
+    med=$(printf '%s\n' "${all_eps[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+    printf '%-22s %5s %6s %11s %8s %10s  %s\n' "$t" median "" "" "$med" "" "of ${#all_eps[@]} runs"
+  fi
 done

@@ -158,6 +158,7 @@ class KeyManager {
   KeyFactory* factory_;
   KeyManagerOptions options_;
   std::optional<State> saved_;  // what the state file holds (as last written or read)
+  std::vector<std::pair<ManagedKey, std::string>> key_text_;  // each key's JSON as last written
   State state_;
 };
 
