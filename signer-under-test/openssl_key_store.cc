@@ -433,8 +433,8 @@ Memo<std::shared_ptr<const OpenSslKeyStore::Key>>& ParsedKeys() {
   return *memo;
 }
 
-// Deterministic signatures (RSA, Ed25519, RFC 6979 ECDSA) by public key and digest: a direct-mapped
-// table of fixed slots, allocated once. Remembering a signature allocates nothing, so a fuzz run
+// Deterministic signatures (RSA, Ed25519, RFC 6979 ECDSA) by public key and digest: a four-way
+// set-associative table of fixed slots, allocated once. Remembering a signature allocates nothing, so a fuzz run
 // that signs something new still frees what it allocates (libFuzzer runs again every input that
 // does not, looking for a leak: a quarter of the scenario target's time when this was a hash map).
 class SignatureMemo {
@@ -447,30 +447,40 @@ class SignatureMemo {
   // key: 32 octets (SHA-256 of the public key and the digest signed).
   std::optional<std::string> Find(const unsigned char key[32]) {
     std::lock_guard<std::mutex> lock(mu_);
-    const Slot& s = slots_[Index(key)];
-    if (s.len == 0 || std::memcmp(s.key, key, 32) != 0) return std::nullopt;
-    return std::string(s.sig, s.len);
+    size_t b = Bucket(key);
+    for (size_t w = 0; w < kWays; ++w) {
+      const Slot& s = slots_[b + w];
+      if (s.len != 0 && std::memcmp(s.key, key, 32) == 0) return std::string(s.sig, s.len);
+    }
+    return std::nullopt;
   }
   void Put(const unsigned char key[32], std::string_view sig) {
     if (sig.empty() || sig.size() > kMaxSignature) return;
     std::lock_guard<std::mutex> lock(mu_);
-    Slot& s = slots_[Index(key)];
-    std::memcpy(s.key, key, 32);
-    std::memcpy(s.sig, sig.data(), sig.size());
-    s.len = uint16_t(sig.size());
+    size_t b = Bucket(key);
+    Slot* s = nullptr;
+    for (size_t w = 0; w < kWays && !s; ++w) {
+      if (slots_[b + w].len == 0) s = &slots_[b + w];
+    }
+    if (!s) s = &slots_[b + (next_victim_++ % kWays)];  // a full bucket: one of its four goes
+    std::memcpy(s->key, key, 32);
+    std::memcpy(s->sig, sig.data(), sig.size());
+    s->len = uint16_t(sig.size());
   }
 
  private:
+  static constexpr size_t kWays = 4;  // four slots per bucket: few evictions while half full
   struct Slot {
     unsigned char key[32];
     uint16_t len = 0;  // 0: empty
     char sig[kMaxSignature];
   };
-  static size_t Index(const unsigned char key[32]) {
+  static size_t Bucket(const unsigned char key[32]) {
     size_t h;
     std::memcpy(&h, key, sizeof h);  // the key is a digest: any octets are uniform
-    return h % kSlots;
+    return (h % (kSlots / kWays)) * kWays;
   }
+  size_t next_victim_ = 0;
   std::mutex mu_;
   std::vector<Slot> slots_;
 };
