@@ -108,6 +108,16 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
   unsigned char head[4] = {static_cast<unsigned char>(flags >> 8), static_cast<unsigned char>(flags & 0xff), 3, 13};
   uint32_t head_sum = TagSum(head, 4);
   unsigned char xy[64], nyb[32];
+  // The key tag filter: the tag sum of a 32-octet coordinate is the sum of its 16-bit words, which
+  // is the coordinate modulo 65535 (2^16 = 1 mod 65535), and the fold makes the tag that sum or one
+  // less modulo 65535. So BN_mod_word tells which points may have the tag; only those are written
+  // out and summed exactly (the keys found are the same as summing every point).
+  constexpr BN_ULONG kM = 65535;
+  const BN_ULONG field_mod = BN_mod_word(field, kM), head_mod = head_sum % kM;
+  auto may_be = [&](BN_ULONG sum_mod) {
+    BN_ULONG d = (sum_mod + kM - target % kM) % kM;
+    return d == 0 || d == 1;
+  };
   for (int base = 0; base < max_tries; base += kBatch) {
     int m = std::min(kBatch, max_tries - base);
     if (EC_POINT_copy(raw_points[0], q.get()) != 1) return InternalError("P-256 arithmetic failed");
@@ -122,8 +132,14 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
     }
     for (int j = 0; j < m; ++j) {
       int i = base + j;
-      if (EC_POINT_get_affine_coordinates(group.get(), raw_points[j], x.get(), y.get(), ctx.get()) != 1 ||
-          BN_bn2binpad(x.get(), xy, 32) != 32 || BN_bn2binpad(y.get(), xy + 32, 32) != 32) {
+      if (EC_POINT_get_affine_coordinates(group.get(), raw_points[j], x.get(), y.get(), ctx.get()) != 1) {
+        return InternalError("P-256 arithmetic failed");
+      }
+      BN_ULONG xm = BN_mod_word(x.get(), kM), ym = BN_mod_word(y.get(), kM);
+      BN_ULONG nym = (field_mod + kM - ym) % kM;  // p - y
+      bool maybe = may_be((head_mod + xm + ym) % kM), maybe_negated = may_be((head_mod + xm + nym) % kM);
+      if (!maybe && !maybe_negated) continue;
+      if (BN_bn2binpad(x.get(), xy, 32) != 32 || BN_bn2binpad(y.get(), xy + 32, 32) != 32) {
         return InternalError("P-256 arithmetic failed");
       }
       uint32_t with_x = head_sum + TagSum(xy, 32);
