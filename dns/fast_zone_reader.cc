@@ -48,9 +48,7 @@ class Tokenizer {
     e->tokens.clear();
     int depth = 0;
     int paren_line = 0;
-    // (ldns reads a carriage return as a blank, also the one a line starts with: found by the
-    // validate fuzz target, "\r 2001:db8::1 DNAME" had no owner there.)
-    bool line_blank = AtLineStart() && p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\t' || t_[p_] == '\r');
+    bool line_blank = AtLineStart() && BlankHere();
     while (p_ < t_.size()) {
       char c = t_[p_];
       if (c == '\n') {
@@ -58,7 +56,7 @@ class Tokenizer {
         ++p_;
         if (depth == 0) {
           if (!e->tokens.empty()) return true;
-          line_blank = p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\t' || t_[p_] == '\r');
+          line_blank = BlankHere();
         }
         continue;
       }
@@ -163,6 +161,10 @@ class Tokenizer {
 
  private:
   bool AtLineStart() const { return p_ == 0 || t_[p_ - 1] == '\n'; }
+  // A blank here, at a line's start, leaves the owner out. ldns reads a carriage return as a blank,
+  // also the one a line starts with (found by the validate fuzz target: "\r 2001:db8::1 DNAME" had
+  // no owner there).
+  bool BlankHere() const { return p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\t' || t_[p_] == '\r'); }
   // ldns reads a carriage return as a blank, so "\\<CR>" is an escaped space there and a CR octet
   // here (found by the validate fuzz target): refused, in quoted strings and tokens alike.
   bool BackslashBeforeCr(std::string* error) const {

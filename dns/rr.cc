@@ -40,21 +40,39 @@ bool LayoutFor(uint16_t type, NameLayout* l) {
   }
 }
 
-RC_HOT_LEAF void LowercaseNameAt(std::string& s, size_t* pos) {
-  size_t p = *pos;
-  while (p < s.size()) {
-    unsigned len = static_cast<unsigned char>(s[p]);
-    if (len == 0 || len > 63) {
-      ++p;
-      break;
+// Where the canonical form of RDATA lowercases (RFC 4034 §6.2): the label octets of its names, as
+// [begin, end) ranges (length octets are never capitals, so a range may span them). A name ends at
+// its root label or at an octet that cannot start a label (not lowercased), or with the RDATA.
+struct NameRanges {
+  size_t begin[2] = {0, 0}, end[2] = {0, 0};
+  int n = 0;
+  bool Contains(size_t i) const {
+    for (int k = 0; k < n; ++k) {
+      if (i >= begin[k] && i < end[k]) return true;
     }
-    for (unsigned k = 1; k <= len && p + k < s.size(); ++k) {
-      char& c = s[p + k];
-      if (c >= 'A' && c <= 'Z') c = char(c + 32);
-    }
-    p += 1 + len;
+    return false;
   }
-  *pos = p;
+};
+
+RC_HOT_LEAF NameRanges RangesOf(const NameLayout& l, std::string_view s) {
+  NameRanges r;
+  size_t p = l.prefix;
+  for (int i = 0; i < l.names && i < 2 && p < s.size(); ++i) {
+    size_t start = p, stop = s.size();
+    while (p < s.size()) {
+      unsigned len = static_cast<unsigned char>(s[p]);
+      if (len == 0 || len > 63) {
+        stop = p;  // the terminator itself is not lowercased
+        ++p;
+        break;
+      }
+      p += 1 + len;
+    }
+    r.begin[r.n] = start;
+    r.end[r.n] = std::min(stop, s.size());
+    ++r.n;
+  }
+  return r;
 }
 
 }  // namespace
@@ -269,8 +287,12 @@ std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
   std::string out(rdata);
   NameLayout l;
   if (!LayoutFor(type, &l)) return out;
-  size_t p = l.prefix;
-  for (int i = 0; i < l.names && p < out.size(); ++i) LowercaseNameAt(out, &p);
+  NameRanges r = RangesOf(l, out);
+  for (int k = 0; k < r.n; ++k) {
+    for (size_t i = r.begin[k]; i < r.end[k]; ++i) {
+      if (out[i] >= 'A' && out[i] <= 'Z') out[i] = char(out[i] + 32);
+    }
+  }
   return out;
 }
 
@@ -279,43 +301,6 @@ bool CanonicalRdataIsRdata(uint16_t type) {
   return !LayoutFor(type, &l);
 }
 
-namespace {
-
-// Where CanonicalRdata lowercases: the label octets of the RDATA's names, as [begin, end) ranges
-// (length octets are never capitals, so a range may span them). Mirrors LowercaseNameAt.
-struct NameRanges {
-  size_t begin[2] = {0, 0}, end[2] = {0, 0};
-  int n = 0;
-  bool Contains(size_t i) const {
-    for (int k = 0; k < n; ++k) {
-      if (i >= begin[k] && i < end[k]) return true;
-    }
-    return false;
-  }
-};
-
-RC_HOT_LEAF NameRanges RangesOf(const NameLayout& l, std::string_view s) {
-  NameRanges r;
-  size_t p = l.prefix;
-  for (int i = 0; i < l.names && i < 2 && p < s.size(); ++i) {
-    size_t start = p, stop = s.size();
-    while (p < s.size()) {
-      unsigned len = static_cast<unsigned char>(s[p]);
-      if (len == 0 || len > 63) {
-        stop = p;  // the terminator itself is not lowercased
-        ++p;
-        break;
-      }
-      p += 1 + len;
-    }
-    r.begin[r.n] = start;
-    r.end[r.n] = std::min(stop, s.size());
-    ++r.n;
-  }
-  return r;
-}
-
-}  // namespace
 
 RC_HOT_LEAF int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
   // The canonical forms compared octet by octet as they are made, without copies (a zone's RRSIGs

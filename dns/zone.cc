@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <type_traits>
 
 #include "base/file.h"
 #include "dns/internal/convert.h"
@@ -128,31 +129,36 @@ void Zone::SortCanonical() {
   records_ = std::move(out);
 }
 
-std::vector<RRset> Zone::Rrsets() const {
+namespace {
+
+// Groups consecutive records of equal owner, class and type; Records is const (copies) or not
+// (moves owners and RDATA out, leaving types, classes and TTLs).
+template <class Records>
+std::vector<RRset> GroupRrsets(Records& records) {
+  constexpr bool kTake = !std::is_const_v<Records>;
+  auto pass = [](auto& x) -> decltype(auto) {
+    if constexpr (kTake) {
+      return std::move(x);
+    } else {
+      return static_cast<const std::remove_reference_t<decltype(x)>&>(x);
+    }
+  };
   std::vector<RRset> out;
-  for (const auto& r : records_) {
-    if (!out.empty() && out.back().type == r.type && out.back().rrclass == r.rrclass &&
-        out.back().owner == r.owner) {
-      out.back().rdatas.push_back(r.rdata);
+  for (auto& r : records) {
+    if (!out.empty() && out.back().type == r.type && out.back().rrclass == r.rrclass && out.back().owner == r.owner) {
+      out.back().rdatas.push_back(pass(r.rdata));
       continue;
     }
-    out.push_back(RRset{r.owner, r.type, r.rrclass, r.ttl, {r.rdata}});
+    out.push_back(RRset{pass(r.owner), r.type, r.rrclass, r.ttl, {pass(r.rdata)}});
   }
   return out;
 }
 
-std::vector<RRset> Zone::TakeRrsets() {
-  std::vector<RRset> out;
-  for (auto& r : records_) {
-    if (!out.empty() && out.back().type == r.type && out.back().rrclass == r.rrclass &&
-        out.back().owner == r.owner) {
-      out.back().rdatas.push_back(std::move(r.rdata));
-      continue;
-    }
-    out.push_back(RRset{std::move(r.owner), r.type, r.rrclass, r.ttl, {std::move(r.rdata)}});
-  }
-  return out;
-}
+}  // namespace
+
+std::vector<RRset> Zone::Rrsets() const { return GroupRrsets(records_); }
+
+std::vector<RRset> Zone::TakeRrsets() { return GroupRrsets(records_); }
 
 std::string Zone::ToText() const {
   std::string out;

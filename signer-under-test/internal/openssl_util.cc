@@ -34,36 +34,36 @@ const EVP_MD* Sha256Md() {
   return sha256;
 }
 
-void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]) {
-  SHA256_CTX c;
-  SHA256_Init(&c);
-  for (auto p : parts) SHA256_Update(&c, p.data(), p.size());
-  SHA256_Final(out, &c);
-}
+namespace {
 
-std::string Sha256(std::string_view data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  Sha256Into({data}, out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
+// One low-level hash (SHA_CTX and friends) over the concatenation of parts.
+template <class Ctx, size_t kLen>
+struct LowLevel {
+  int (*init)(Ctx*);
+  int (*update)(Ctx*, const void*, size_t);
+  int (*final)(unsigned char*, Ctx*);
+  void Into(std::initializer_list<std::string_view> parts, unsigned char out[kLen]) const {
+    Ctx c;
+    init(&c);
+    for (auto p : parts) update(&c, p.data(), p.size());
+    final(out, &c);
+  }
+  std::string Of(std::string_view data) const {
+    unsigned char out[kLen];
+    Into({data}, out);
+    return std::string(reinterpret_cast<char*>(out), kLen);
+  }
+};
+constexpr LowLevel<SHA_CTX, SHA_DIGEST_LENGTH> kSha1{SHA1_Init, SHA1_Update, SHA1_Final};
+constexpr LowLevel<SHA256_CTX, SHA256_DIGEST_LENGTH> kSha256{SHA256_Init, SHA256_Update, SHA256_Final};
+constexpr LowLevel<SHA512_CTX, SHA512_DIGEST_LENGTH> kSha512{SHA512_Init, SHA512_Update, SHA512_Final};
 
-std::string Sha1(std::string_view data) {
-  unsigned char out[SHA_DIGEST_LENGTH];
-  SHA_CTX c;
-  SHA1_Init(&c);
-  SHA1_Update(&c, data.data(), data.size());
-  SHA1_Final(out, &c);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
+}  // namespace
 
-std::string Sha512(std::string_view data) {
-  unsigned char out[SHA512_DIGEST_LENGTH];
-  SHA512_CTX c;
-  SHA512_Init(&c);
-  SHA512_Update(&c, data.data(), data.size());
-  SHA512_Final(out, &c);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]) { kSha256.Into(parts, out); }
+std::string Sha256(std::string_view data) { return kSha256.Of(data); }
+std::string Sha1(std::string_view data) { return kSha1.Of(data); }
+std::string Sha512(std::string_view data) { return kSha512.Of(data); }
 
 void HmacSha256Into(std::string_view key, std::initializer_list<std::string_view> data, unsigned char out[32]) {
   // RFC 2104: H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-octet block.
