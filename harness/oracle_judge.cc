@@ -72,8 +72,14 @@ Result<std::vector<Finding>> OracleJudge::CheckTimeline(const timeline::Timeline
 
 uint16_t VerifierJudge::KeyTag(const std::string& dnskey_rdata) { return oracle::RrsetVerifier::KeyTag(dnskey_rdata); }
 
-bool VerifierJudge::Verifies(const dns::RRset& rrset, const dns::RR& rrsig, const std::string& dnskey_rdata) {
-  return verifier_.Verifies(oracle::RrsetView::Of(rrset), rrsig.rdata, dnskey_rdata);
+bool VerifierJudge::Verifies(const oracle::temporal::RrsetRef& rrset, std::string_view rrsig_rdata,
+                             const std::string& dnskey_rdata) {
+  view_.owner = &rrset.owner;
+  view_.type = rrset.type;
+  view_.rrclass = dns::kClassIN;
+  view_.ttl = rrset.ttl;
+  view_.rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
+  return verifier_.Verifies(view_, rrsig_rdata, dnskey_rdata);
 }
 
 bool VerifierJudge::DsMatches(const dns::Name& owner, const std::string& ds_rdata, const std::string& dnskey_rdata) {

@@ -37,11 +37,13 @@ class VerifierJudge : public oracle::temporal::SignatureJudge {
  public:
   explicit VerifierJudge(oracle::VerdictCache* cache) : verifier_(cache, {.diagnose = false}) {}
   uint16_t KeyTag(const std::string& dnskey_rdata) override;
-  bool Verifies(const dns::RRset& rrset, const dns::RR& rrsig, const std::string& dnskey_rdata) override;
+  bool Verifies(const oracle::temporal::RrsetRef& rrset, std::string_view rrsig_rdata,
+                const std::string& dnskey_rdata) override;
   bool DsMatches(const dns::Name& owner, const std::string& ds_rdata, const std::string& dnskey_rdata) override;
 
  private:
   oracle::RrsetVerifier verifier_;
+  oracle::RrsetView view_;  // scratch, reused from question to question
 };
 
 // Converts the findings of one static report to harness findings (version and time filled in).

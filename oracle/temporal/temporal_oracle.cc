@@ -15,9 +15,12 @@ namespace {
 using dns::Name;
 using dns::RR;
 
+// The timeline outlives the oracle's run: versions point into its zone versions, copying nothing.
 struct SigInfo {
-  RR rr;
-  dns::RrsigData data;
+  const RR* rr = nullptr;
+  uint16_t key_tag = 0;
+  uint8_t algorithm = 0;
+  bool signer_is_apex = false;
   UnixTime inception = 0, expiration = 0;
   std::vector<int> verifiers;  // indices of keys that verify this signature
 };
@@ -25,10 +28,10 @@ struct SigInfo {
 // One version of one RRset: a maximal run of zone versions serving identical content.
 struct RVersion {
   int id = 0;
-  Name owner;
+  const Name* owner = nullptr;
   uint16_t type = 0;
   uint32_t ttl = 0;
-  std::vector<std::string> rdatas;
+  std::vector<std::string_view> rdatas;
   std::vector<SigInfo> sigs;
   int first_zone = 0, last_zone = 0;  // 0-based
   UnixTime start = 0, served_until = 0;
@@ -57,19 +60,15 @@ struct DsVer {
   bool ServedAt(UnixTime t) const { return t >= start && t < served_until; }
 };
 
-// An RRset's identity: owner (compared without regard to case, in canonical order) and type. The
-// records of one zone version are grouped by RRef, which points at an owner instead of copying it.
-using RKey = std::pair<Name, uint16_t>;
+// An RRset's identity: owner (compared without regard to case, in canonical order) and type,
+// pointing at an owner in the timeline instead of copying it.
 using RRef = std::pair<const Name*, uint16_t>;
+int CompareRef(const RRef& a, const RRef& b) {
+  int c = dns::CanonicalCompare(a.first->wire(), b.first->wire());
+  return c != 0 ? c : int(a.second) - int(b.second);
+}
 struct RKeyLess {
-  using is_transparent = void;
-  static const Name& N(const RKey& k) { return k.first; }
-  static const Name& N(const RRef& k) { return *k.first; }
-  template <class A, class B>
-  bool operator()(const A& a, const B& b) const {
-    int c = dns::CanonicalCompare(N(a).wire(), N(b).wire());
-    return c != 0 ? c < 0 : a.second < b.second;
-  }
+  bool operator()(const RRef& a, const RRef& b) const { return CompareRef(a, b) < 0; }
 };
 
 // Whether two lists hold the same octet strings, in any order (RRset content is a set).
@@ -93,18 +92,18 @@ struct Builder {
   SignatureJudge& judge;
   Name apex;
   std::vector<RVersion> versions;
-  std::map<RKey, std::vector<int>, RKeyLess> by_key;  // version ids per RRset, in time order
+  std::map<RRef, std::vector<int>, RKeyLess> by_key;  // version ids per RRset, in time order
   std::vector<std::string> keys;            // key universe: DNSKEY rdata
-  std::unordered_map<std::string, int> key_index;
+  std::unordered_map<std::string_view, int> key_index;  // views into the timeline
   std::vector<std::set<int>> version_keys;  // for DNSKEY versions: zone keys they hold
   std::vector<DsVer> ds;
   UnixTime end = 0;
 
-  int KeyIndex(const std::string& rdata) {
+  int KeyIndex(std::string_view rdata) {
     auto it = key_index.find(rdata);
     if (it != key_index.end()) return it->second;
     int idx = int(keys.size());
-    keys.push_back(rdata);
+    keys.emplace_back(rdata);
     key_index.emplace(rdata, idx);
     return idx;
   }
@@ -190,15 +189,40 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   b.end = tl.end ? *tl.end : last_event + UnixTime(max_ttl) + 1;
 
   // 1. RRset versions.
-  std::map<RKey, int, RKeyLess> open;  // RRset -> version id currently served
+  std::map<RRef, int, RKeyLess> open;  // RRset -> version id currently served
   std::vector<const Name*> cuts;
+  // The signed RRsets of one zone version, in canonical order: groups of records that are
+  // consecutive once sorted (a signer's zone is sorted already). Reused from version to version.
   struct Acc {
     const RR* first = nullptr;
     std::vector<std::string_view> rdatas;
     std::vector<const RR*> sigs;
+    RRef Ref() const { return {&first->owner, first->type}; }
   };
-  std::map<RRef, Acc, RKeyLess> cur;
-  std::vector<std::optional<dns::RrsigData>> parsed;  // of the RRSIGs of a new RRset version
+  std::vector<Acc> groups;
+  size_t ngroups = 0;
+  std::vector<const RR*> records;
+  auto find_group = [&](const RRef& ref) -> Acc* {
+    size_t lo = 0, hi = ngroups;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      int c = CompareRef(groups[mid].Ref(), ref);
+      if (c == 0) return &groups[mid];
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return nullptr;
+  };
+  struct Parsed {
+    uint32_t inception, expiration;
+    uint16_t key_tag;
+    uint8_t algorithm;
+    bool signer_is_apex;
+  };
+  std::vector<Parsed> parsed;  // of the RRSIGs of a new RRset version
   for (size_t zi = 0; zi < tl.zones.size(); ++zi) {
     const auto& zv = tl.zones[zi];
     UnixTime t = zv.published;
@@ -206,35 +230,46 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     for (const auto& rr : zv.zone.records()) {
       if (rr.type == dns::rrtype::kNS && !(rr.owner == apex)) cuts.push_back(&rr.owner);
     }
-    cur.clear();
+    records.clear();
     for (const auto& rr : zv.zone.records()) {
       if (rr.type == dns::rrtype::kRRSIG) continue;
       if (!MustBeSigned(rr.owner, rr.type, apex, cuts)) continue;
-      auto& a = cur[RRef{&rr.owner, rr.type}];
-      if (!a.first) a.first = &rr;
-      a.rdatas.push_back(rr.rdata);
+      records.push_back(&rr);
+    }
+    auto ref_less = [](const RR* x, const RR* y) { return CompareRef({&x->owner, x->type}, {&y->owner, y->type}) < 0; };
+    if (!std::is_sorted(records.begin(), records.end(), ref_less)) {
+      std::stable_sort(records.begin(), records.end(), ref_less);  // each RRset's records in zone order
+    }
+    ngroups = 0;
+    for (const RR* rr : records) {
+      if (ngroups == 0 || CompareRef(groups[ngroups - 1].Ref(), {&rr->owner, rr->type}) != 0) {
+        if (groups.size() == ngroups) groups.emplace_back();
+        Acc& g = groups[ngroups++];
+        g.first = rr;
+        g.rdatas.clear();
+        g.sigs.clear();
+      }
+      groups[ngroups - 1].rdatas.push_back(rr->rdata);
     }
     for (const auto& rr : zv.zone.records()) {
       if (rr.type != dns::rrtype::kRRSIG) continue;
-      auto it = cur.find(RRef{&rr.owner, TypeCovered(rr.rdata)});
-      if (it != cur.end()) it->second.sigs.push_back(&rr);
+      if (Acc* g = find_group(RRef{&rr.owner, TypeCovered(rr.rdata)})) g->sigs.push_back(&rr);
     }
     // Close versions no longer served.
     for (auto it = open.begin(); it != open.end();) {
-      if (!cur.count(it->first)) {
+      if (!find_group(it->first)) {
         b.versions[it->second].served_until = t;
         it = open.erase(it);
       } else {
         ++it;
       }
     }
-    auto str = +[](const std::string& x) { return std::string_view(x); };
     auto view = +[](const std::string_view& x) { return x; };
-    auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr.rdata); };
+    auto sig_rdata = +[](const SigInfo& x) { return std::string_view(x.rr->rdata); };
     auto ptr_rdata = +[](const RR* const& x) { return std::string_view(x->rdata); };
-    for (auto& entry : cur) {
-      const RRef& ref = entry.first;
-      Acc& a = entry.second;  // (a plain reference: clang 14 cannot capture structured bindings)
+    for (size_t gi = 0; gi < ngroups; ++gi) {
+      Acc& a = groups[gi];
+      const RRef ref = a.Ref();
       // Malformed RRSIGs are the static oracle's business: left out, so parsed only when the
       // signatures differ from the version served so far.
       bool filtered = false;
@@ -242,19 +277,19 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
         if (filtered) return;
         filtered = true;
         parsed.clear();
-        std::vector<const RR*> good;
-        for (const RR* s : a.sigs) {
-          auto d = dns::RrsigData::Parse(s->rdata);
+        size_t kept = 0;
+        for (const RR* sig : a.sigs) {
+          auto d = dns::RrsigData::Parse(sig->rdata);
           if (!d.ok()) continue;
-          good.push_back(s);
-          parsed.emplace_back(std::move(d).value());
+          a.sigs[kept++] = sig;
+          parsed.push_back({d->inception, d->expiration, d->key_tag, d->algorithm, d->signer == apex});
         }
-        a.sigs = std::move(good);
+        a.sigs.resize(kept);
       };
       auto it = open.find(ref);
       if (it != open.end()) {
         RVersion& v = b.versions[it->second];
-        bool same = v.ttl == a.first->ttl && SameMultiset(v.rdatas, a.rdatas, str, view);
+        bool same = v.ttl == a.first->ttl && SameMultiset(v.rdatas, a.rdatas, view, view);
         if (same && !SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata)) {
           filter();
           same = SameMultiset(v.sigs, a.sigs, sig_rdata, ptr_rdata);
@@ -268,25 +303,28 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       filter();
       RVersion v;
       v.id = int(b.versions.size());
-      v.owner = a.first->owner;
+      v.owner = &a.first->owner;
       v.type = a.first->type;
       v.ttl = a.first->ttl;
-      v.rdatas.assign(a.rdatas.begin(), a.rdatas.end());
+      v.rdatas = a.rdatas;
       v.first_zone = v.last_zone = int(zi);
       v.start = t;
       v.served_until = b.end;
       v.max_exp = t - 1;
+      v.sigs.reserve(a.sigs.size());
       for (size_t i = 0; i < a.sigs.size(); ++i) {
         SigInfo si;
-        si.data = std::move(*parsed[i]);
-        si.rr = *a.sigs[i];
-        si.inception = ExpandRrsigTime(si.data.inception, t);
-        si.expiration = ExpandRrsigTime(si.data.expiration, t);
+        si.rr = a.sigs[i];
+        si.key_tag = parsed[i].key_tag;
+        si.algorithm = parsed[i].algorithm;
+        si.signer_is_apex = parsed[i].signer_is_apex;
+        si.inception = ExpandRrsigTime(parsed[i].inception, t);
+        si.expiration = ExpandRrsigTime(parsed[i].expiration, t);
         v.max_exp = std::max(v.max_exp, si.expiration);
         v.sigs.push_back(std::move(si));
       }
       if (v.sigs.empty()) v.max_exp = b.end;  // unsigned data: the static oracle reports it
-      RKey key{v.owner, v.type};
+      RRef key{v.owner, v.type};
       if (it != open.end()) {
         it->second = v.id;
       } else {
@@ -298,7 +336,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   }
 
   // 2. Key universe and verifiers.
-  RKey dnskey_key{apex, dns::rrtype::kDNSKEY};
+  const RRef dnskey_key{&apex, dns::rrtype::kDNSKEY};
   b.version_keys.resize(b.versions.size());
   for (int id : b.by_key[dnskey_key]) {
     for (const auto& rd : b.versions[id].rdatas) {
@@ -314,12 +352,12 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     key_algs[i] = uint8_t(b.keys[i].size() > 3 ? b.keys[i][3] : 0);
   }
   for (auto& v : b.versions) {
-    dns::RRset set{v.owner, v.type, dns::kClassIN, v.ttl, v.rdatas};
+    const RrsetRef set{*v.owner, v.type, v.ttl, v.rdatas};
     for (auto& s : v.sigs) {
-      if (!(s.data.signer == apex)) continue;
+      if (!s.signer_is_apex) continue;
       for (size_t k = 0; k < b.keys.size(); ++k) {
-        if (key_tags[k] != s.data.key_tag || key_algs[k] != s.data.algorithm) continue;
-        if (judge.Verifies(set, s.rr, b.keys[k])) s.verifiers.push_back(int(k));
+        if (key_tags[k] != s.key_tag || key_algs[k] != s.algorithm) continue;
+        if (judge.Verifies(set, s.rr->rdata, b.keys[k])) s.verifiers.push_back(int(k));
       }
     }
   }
@@ -383,7 +421,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   std::map<FKey, TemporalFinding> found;
   auto record = [&](TemporalClass cls, const RVersion& r, const RVersion& k, const DsVer* d, UnixTime t,
                     const std::string& detail) {
-    FKey key{int(cls), r.owner.Lowercase().wire(), r.type, r.id, k.id, d ? d->index : -1};
+    FKey key{int(cls), r.owner->Lowercase().wire(), r.type, r.id, k.id, d ? d->index : -1};
     auto it = found.find(key);
     if (it == found.end()) {
       if (found.size() >= options.max_findings) return;
@@ -391,7 +429,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       f.cls = cls;
       f.first_instant = f.last_instant = t;
       f.instants = 1;
-      f.owner = r.owner;
+      f.owner = *r.owner;
       f.type = r.type;
       f.rrset_zone_version = r.first_zone + 1;
       f.dnskey_zone_version = k.first_zone + 1;
@@ -411,7 +449,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   };
   // The newest version of an RRset served at t (for the TTL-change test).
   auto served_version = [&](const RVersion& v, UnixTime t) -> const RVersion* {
-    for (int id : b.by_key[RKey{v.owner, v.type}]) {
+    for (int id : b.by_key[RRef{v.owner, v.type}]) {
       if (b.versions[id].ServedAt(t)) return &b.versions[id];
     }
     return nullptr;
@@ -480,7 +518,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     }
     // Every other RRset under every cacheable DNSKEY RRset.
     for (const auto& [rk, ids] : b.by_key) {
-      if (rk == dnskey_key) continue;
+      if (CompareRef(rk, dnskey_key) == 0) continue;
       for (int rid : ids) {
         const RVersion& r = b.versions[rid];
         if (!r.PresentAt(t) || !r.has_sigs()) continue;

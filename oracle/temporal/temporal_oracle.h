@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -19,6 +20,15 @@
 
 namespace rollcage::oracle::temporal {
 
+// An RRset as the temporal oracle holds it: views into the timeline's zone versions (it copies no
+// RDATA; the timeline outlives every question it asks).
+struct RrsetRef {
+  const dns::Name& owner;
+  uint16_t type;
+  uint32_t ttl;
+  const std::vector<std::string_view>& rdatas;
+};
+
 // The cryptographic questions the temporal oracle asks; answered by the static oracle's own code
 // (never the signer's). Answers must not depend on time.
 class SignatureJudge {
@@ -26,8 +36,9 @@ class SignatureJudge {
   virtual ~SignatureJudge() = default;
   // RFC 4034 App. B key tag of a DNSKEY RDATA.
   virtual uint16_t KeyTag(const std::string& dnskey_rdata) = 0;
-  // True when `rrsig` (an RRSIG RR) is a correct signature over `rrset` by the key `dnskey_rdata`.
-  virtual bool Verifies(const dns::RRset& rrset, const dns::RR& rrsig, const std::string& dnskey_rdata) = 0;
+  // True when `rrsig_rdata` (an RRSIG's RDATA) is a correct signature over `rrset` by the key
+  // `dnskey_rdata`.
+  virtual bool Verifies(const RrsetRef& rrset, std::string_view rrsig_rdata, const std::string& dnskey_rdata) = 0;
   // True when the DS RDATA `ds_rdata` at `owner` is a digest of `dnskey_rdata` (RFC 4034 §5.1.4).
   virtual bool DsMatches(const dns::Name& owner, const std::string& ds_rdata, const std::string& dnskey_rdata) = 0;
 };

@@ -19,8 +19,8 @@ class TransparentJudge : public SignatureJudge {
     ac += ac >> 16;
     return uint16_t(ac & 0xffff);
   }
-  bool Verifies(const dns::RRset&, const dns::RR& rrsig, const std::string& key) override {
-    return dns::RrsigData::Parse(rrsig.rdata)->signature == dns::DnskeyData::Parse(key)->public_key;
+  bool Verifies(const RrsetRef&, std::string_view rrsig, const std::string& key) override {
+    return dns::RrsigData::Parse(rrsig)->signature == dns::DnskeyData::Parse(key)->public_key;
   }
   bool DsMatches(const dns::Name&, const std::string& ds, const std::string& key) override {
     return dns::DsData::Parse(ds)->digest == dns::DnskeyData::Parse(key)->public_key;
