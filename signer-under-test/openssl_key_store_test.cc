@@ -112,6 +112,33 @@ TEST(OpenSslKeyStoreTest, Rfc8080ExampleKey) {
   EXPECT_EQ(Base64Encode(pub->public_key), "l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=");
 }
 
+// PkeyToPkcs8Der writes P-256 and Ed25519 keys by hand: byte for byte what OpenSSL's encoder writes,
+// for keys made from material, from raw scalars and parsed back from DER.
+TEST(OpenSslKeyStoreTest, HandWrittenPkcs8IsOpenSsls) {
+  for (Algorithm alg : {Algorithm::kEcdsaP256Sha256, Algorithm::kEd25519}) {
+    for (int i = 0; i < 64; ++i) {
+      auto der = i % 2 ? DeriveKeyPkcs8(uint64_t(i), {alg, "k" + std::to_string(i)}) : RandomKeyPkcs8({alg, "r"});
+      ASSERT_TRUE(der.ok()) << der.status().message();
+      EXPECT_EQ(der->size(), alg == Algorithm::kEd25519 ? 48u : 138u);
+      auto pkey = internal::PkeyFromPkcs8Der(*der);
+      ASSERT_TRUE(pkey.ok());
+      auto mine = internal::PkeyToPkcs8Der(pkey->get());
+      auto theirs = internal::PkeyToPkcs8DerByOpenSsl(pkey->get());
+      ASSERT_TRUE(mine.ok() && theirs.ok());
+      EXPECT_EQ(HexEncode(*mine), HexEncode(*theirs)) << AlgorithmName(alg) << " key " << i;
+      EXPECT_EQ(*mine, *der);
+    }
+  }
+  // A scalar with leading zero octets keeps its 32 octets.
+  std::string small(31, '\0');
+  small.push_back('\x05');
+  auto der = Pkcs8FromRawPrivate(Algorithm::kEcdsaP256Sha256, small);
+  ASSERT_TRUE(der.ok());
+  auto pkey = internal::PkeyFromPkcs8Der(*der);
+  ASSERT_TRUE(pkey.ok());
+  EXPECT_EQ(HexEncode(*der), HexEncode(*internal::PkeyToPkcs8DerByOpenSsl(pkey->get())));
+}
+
 TEST(OpenSslKeyStoreTest, RandomEcdsaNoncesStillVerify) {
   OpenSslKeyStore store({.seed = 1, .deterministic_ecdsa = false});
   auto key = store.Generate({Algorithm::kEcdsaP256Sha256, "k"});

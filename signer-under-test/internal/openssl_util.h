@@ -60,6 +60,9 @@ const EC_GROUP* P256Group();
 
 // Converts between an EVP_PKEY and its unencrypted PKCS#8 DER PrivateKeyInfo.
 Result<std::string> PkeyToPkcs8Der(EVP_PKEY* pkey);
+// The same through OpenSSL's encoder (PkeyToPkcs8Der writes P-256 and Ed25519 keys itself; tests
+// check the two agree).
+Result<std::string> PkeyToPkcs8DerByOpenSsl(EVP_PKEY* pkey);
 Result<PkeyPtr> PkeyFromPkcs8Der(std::string_view der);
 // PEM ("-----BEGIN PRIVATE KEY-----") to and from PKCS#8 DER.
 Result<std::string> Pkcs8DerToPem(std::string_view der);
