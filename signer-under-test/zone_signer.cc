@@ -227,12 +227,16 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   }
   result.verified = verify;
   RrsetSigner signer(store_, origin, verifier ? &*verifier : nullptr);
-  std::vector<std::vector<dns::RR>> sigs(jobs.size());
-  // Per key, once: its identity (the DNSKEY RDATA) for the signature cache; per job and key, the
-  // cache key, made once for the lookup and the add.
+  // One slot per (job, key): the signature, its cache key, and whether it came from the cache.
+  // Flat (no vector per job). Per key, once: its identity (the DNSKEY RDATA) for the cache.
+  const size_t width = keys.size();
+  std::vector<dns::RR> slots(jobs.size() * width);
+  std::vector<std::string> cache_keys(jobs.size() * width);
+  std::vector<uint8_t> reused_slot(jobs.size() * width, 0);
+  std::vector<uint32_t> made(jobs.size(), 0);  // slots filled per job (fewer: partial-zone mutant)
   std::unordered_map<const ZoneKey*, std::string> identities;
   for (const auto& k : keys) identities.emplace(&k, k.Identity());
-  std::vector<std::vector<std::string>> cache_keys(jobs.size());
+  const bool reuse_by_key = o.reuse && o.reuse->ignore_ttl() == result.cache.ignore_ttl();
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::atomic<size_t> reused_count{0};
@@ -248,14 +252,15 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
       for (size_t i = start; i < end; ++i) {
         const Job& job = jobs[i];
         uint32_t jitter = ExpirationJitter(o.jitter_seed, job.rrset->owner, job.rrset->type, o.expiration_jitter);
-        for (const ZoneKey* key : *job.keys) {
+        for (size_t j = 0; j < job.keys->size(); ++j) {
+          const ZoneKey* key = (*job.keys)[j];
           const std::string& identity = identities.at(key);
-          cache_keys[i].push_back(result.cache.Key(*job.rrset, identity));
+          std::string& cache_key = cache_keys[i * width + j];
+          cache_key = result.cache.Key(*job.rrset, identity);
+          size_t slot = i * width + made[i];
           if (o.reuse) {
             // The same key unless the caches match differently (the stale-original-ttl mutant).
-            const dns::RR* old = o.reuse->ignore_ttl() == result.cache.ignore_ttl()
-                                     ? o.reuse->FindByKey(cache_keys[i].back())
-                                     : o.reuse->Find(*job.rrset, identity);
+            const dns::RR* old = reuse_by_key ? o.reuse->FindByKey(cache_key) : o.reuse->Find(*job.rrset, identity);
             if (old) {
               uint32_t old_inception = 0, old_expiration = 0;
               bool ok = RrsigWindow(old->rdata, &old_inception, &old_expiration);
@@ -263,7 +268,9 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
               if (o.mutants.refresh_off_by_one) keep = -3600;  // planted bug: kept an hour past expiry
               if (ok && ExpandRrsigTime(old_inception, now) <= now &&
                   ExpandRrsigTime(old_expiration, now) - now > keep) {
-                sigs[i].push_back(*old);
+                slots[slot] = *old;
+                reused_slot[slot] = 1;
+                ++made[i];
                 reused_count.fetch_add(1, std::memory_order_relaxed);
                 continue;
               }
@@ -283,7 +290,8 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
             failed = true;
             return;
           }
-          sigs[i].push_back(std::move(rr).value());
+          slots[slot] = std::move(rr).value();
+          ++made[i];
         }
       }
     }
@@ -302,15 +310,18 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   result.failed = failed_count.load();
   result.next_refresh = std::numeric_limits<UnixTime>::max();
   for (size_t i = 0; i < jobs.size(); ++i) {
-    if (sigs[i].size() != jobs[i].keys->size()) continue;  // (partial-zone mutant) not cacheable
-    for (size_t j = 0; j < sigs[i].size(); ++j) {
+    if (made[i] != jobs[i].keys->size()) continue;  // (partial-zone mutant) not cacheable
+    for (size_t j = 0; j < made[i]; ++j) {
+      size_t slot = i * width + j;
       uint32_t sig_inception = 0, sig_expiration = 0;
-      if (RrsigWindow(sigs[i][j].rdata, &sig_inception, &sig_expiration)) {
+      if (RrsigWindow(slots[slot].rdata, &sig_inception, &sig_expiration)) {
         UnixTime due = o.mutants.refresh_off_by_one ? ExpandRrsigTime(sig_expiration, now) + 3600
                                                     : ExpandRrsigTime(sig_expiration, now) - UnixTime(o.refresh);
         result.next_refresh = std::min(result.next_refresh, due);
       }
-      result.cache.AddByKey(std::move(cache_keys[i][j]), sigs[i][j]);
+      // A reused signature's cache entry moves over whole (no copy); a new one is added.
+      if (reused_slot[slot] && reuse_by_key && result.cache.MoveFrom(*o.reuse, cache_keys[slot])) continue;
+      result.cache.AddByKey(std::move(cache_keys[slot]), slots[slot]);
     }
   }
 
@@ -318,7 +329,7 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   dns::Zone out(origin);
   auto& recs = out.mutable_records();
   size_t total = denial.size();
-  for (const auto& s : sigs) total += s.size();
+  for (uint32_t m : made) total += m;
   for (const auto& node : classified.nodes) {
     for (const auto& set : node.rrsets) total += set.rdatas.size();
   }
@@ -329,9 +340,9 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
     }
   }
   for (auto& r : denial) recs.push_back(std::move(r));
-  for (auto& s : sigs) {
-    result.signatures += s.size();
-    for (auto& r : s) recs.push_back(std::move(r));
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    result.signatures += made[i];
+    for (size_t j = 0; j < made[i]; ++j) recs.push_back(std::move(slots[i * width + j]));
   }
   out.SortCanonical();
   result.zone = std::move(out);
@@ -373,6 +384,13 @@ std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_
   k += "|";
   k += key_identity;
   return k;
+}
+
+bool SignatureCache::MoveFrom(SignatureCache& from, const std::string& key) {
+  auto node = from.map_.extract(key);
+  if (node.empty()) return false;
+  map_.insert(std::move(node));
+  return true;
 }
 
 void SignatureCache::Add(const dns::RRset& rrset, const std::string& key_identity, dns::RR rrsig) {

@@ -50,6 +50,8 @@ class SignatureCache {
   // The same by a key made once with Key (ZoneSigner looks up, then adds, every RRset).
   std::string Key(const dns::RRset& rrset, const std::string& key_identity) const;
   void AddByKey(std::string key, dns::RR rrsig) { map_[std::move(key)] = std::move(rrsig); }
+  // Moves the entry under `key` from `from` into this cache, allocating nothing; false when absent.
+  bool MoveFrom(SignatureCache& from, const std::string& key);
   const dns::RR* FindByKey(const std::string& key) const {
     auto it = map_.find(key);
     return it == map_.end() ? nullptr : &it->second;
@@ -83,8 +85,9 @@ struct SignOptions {
   std::optional<uint32_t> dnskey_ttl;   // default: the input DNSKEY TTL, else the SOA TTL
   int threads = 0;                      // 0: the key store's MaxSigningThreads(); 1: this thread only
   // Incremental re-signing: reuse signatures from `reuse` that stay valid for more than `refresh`
-  // seconds after now (RFC 6781 §4.4.2 — refresh before expiry), re-sign the rest.
-  const SignatureCache* reuse = nullptr;
+  // seconds after now (RFC 6781 §4.4.2 — refresh before expiry), re-sign the rest. The entries
+  // reused move from `reuse` into the result's cache (what is left in `reuse` was not used).
+  SignatureCache* reuse = nullptr;
   uint32_t refresh = 0;
   // Refresh in batches: once any signature is due, every signature due within this window after it
   // is renewed too, so spread expirations do not each cost a zone version.

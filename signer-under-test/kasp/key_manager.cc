@@ -298,6 +298,7 @@ std::optional<size_t> KeyManager::Standby(Role role, uint8_t algorithm) const {
 }
 
 void KeyManager::ObserveParent(UnixTime now, const std::vector<std::string>& parent_ds) {
+  if (parent_ds.empty()) return;  // nothing seen (and an empty wish is never "seen" either)
   std::set<std::string> want;
   for (const auto& d : DesiredDs()) want.insert(d);
   std::set<std::string> have(parent_ds.begin(), parent_ds.end());
@@ -318,10 +319,18 @@ std::vector<std::string> KeyManager::DesiredDs() const {
 namespace {
 
 // The timestamps a transition sets, by name (for the provisional-until-published bookkeeping).
-std::vector<std::pair<const char*, UnixTime ManagedKey::*>> TimedFields() {
-  return {{"published", &ManagedKey::published},         {"removed", &ManagedKey::removed},
-          {"zone_active", &ManagedKey::zone_active},     {"zone_retired", &ManagedKey::zone_retired},
-          {"dnskey_active", &ManagedKey::dnskey_active}, {"dnskey_retired", &ManagedKey::dnskey_retired}};
+constexpr std::pair<const char*, UnixTime ManagedKey::*> kTimedFields[] = {
+    {"published", &ManagedKey::published},         {"removed", &ManagedKey::removed},
+    {"zone_active", &ManagedKey::zone_active},     {"zone_retired", &ManagedKey::zone_retired},
+    {"dnskey_active", &ManagedKey::dnskey_active}, {"dnskey_retired", &ManagedKey::dnskey_retired}};
+
+// Which of a key's timed fields are set, one bit each (kTimedFields order).
+unsigned TimedSet(const ManagedKey& k) {
+  unsigned bits = 0;
+  for (size_t i = 0; i < std::size(kTimedFields); ++i) {
+    if (k.*kTimedFields[i].second) bits |= 1u << i;
+  }
+  return bits;
 }
 
 }  // namespace
@@ -331,7 +340,7 @@ Status KeyManager::ConfirmPublished(UnixTime now) {
   for (const auto& [serial, field] : state_.unconfirmed) {
     for (auto& k : state_.keys) {
       if (k.serial != serial) continue;
-      for (const auto& [name, member] : TimedFields()) {
+      for (const auto& [name, member] : kTimedFields) {
         if (field == name && k.*member) k.*member = now;
       }
     }
@@ -341,17 +350,20 @@ Status KeyManager::ConfirmPublished(UnixTime now) {
 }
 
 Status KeyManager::Step(UnixTime now, const std::vector<std::string>& parent_ds, uint32_t max_zone_ttl) {
-  std::vector<ManagedKey> before = state_.keys;
+  // Which timed fields each key had set before the step (serial, bits): no copy of the keys.
+  timed_before_.clear();
+  for (const auto& k : state_.keys) timed_before_.emplace_back(k.serial, TimedSet(k));
   Status s = StepInner(now, parent_ds, max_zone_ttl);
   // Times set by this step are provisional until ConfirmPublished.
   bool added = false;
   for (const auto& k : state_.keys) {
-    const ManagedKey* old = nullptr;
-    for (const auto& b : before) {
-      if (b.serial == k.serial) old = &b;
+    unsigned old = 0;
+    for (const auto& [serial, bits] : timed_before_) {
+      if (serial == k.serial) old = bits;
     }
-    for (const auto& [name, member] : TimedFields()) {
-      if (k.*member && (!old || !(old->*member))) {
+    for (size_t i = 0; i < std::size(kTimedFields); ++i) {
+      const auto& [name, member] = kTimedFields[i];
+      if (k.*member && !(old & (1u << i))) {
         state_.unconfirmed.push_back({k.serial, name});
         added = true;
       }

@@ -97,14 +97,26 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
   }
 
   std::string DsRdata(uint8_t algorithm, uint16_t flags, const std::string& public_key) override {
+    // Asked for every key that wants a DS on every tick: remembered (a handful of keys per run).
+    for (const auto& d : ds_) {
+      if (d.algorithm == algorithm && d.flags == flags && d.public_key == public_key) return d.rdata;
+    }
     auto ds = MakeDs(o_.origin, Dnskey(flags, algorithm, public_key), kDigestSha256);
-    return ds.ok() ? ds->Encode() : std::string();
+    std::string rdata = ds.ok() ? ds->Encode() : std::string();
+    ds_.push_back({algorithm, flags, public_key, rdata});
+    return rdata;
   }
 
  private:
+  struct Ds {
+    uint8_t algorithm;
+    uint16_t flags;
+    std::string public_key, rdata;
+  };
   const RuntimeOptions& o_;
   KeyPool* pool_;
   mutants::Switches mutants_;
+  std::vector<Ds> ds_;
 };
 
 SignerRuntime::SignerRuntime(RuntimeOptions o, KeyPool* pool) : options_(std::move(o)), pool_(pool) {}
@@ -296,7 +308,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   so.serial = SerialPolicy::kIncrement;
   so.dnskey_ttl = p.dnskey_ttl;
   so.threads = 1;
-  so.reuse = &cache_;
+  so.reuse = &cache_;  // (the entries reused move into the new zone's cache; the rest go with it)
   so.mutants = mutants_;
   cache_.set_ignore_ttl(mutants_.stale_original_ttl);
   so.refresh = uint32_t(p.signature_refresh);
