@@ -1,6 +1,7 @@
 #include "oracle/rrset_verifier.h"
 
 #include <algorithm>
+#include <array>
 
 #include "base/encoding.h"
 #include "oracle/crypto.h"
@@ -25,17 +26,11 @@ bool WireEqualIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 // SHA-256(signed data || signature length || signature), streamed.
-std::string ContentDigest(std::string_view sd, std::string_view signature) {
-  EVP_MD_CTX* ctx = internal::ThreadMdCtx();
-  unsigned char len[2] = {uint8_t(signature.size() >> 8), uint8_t(signature.size())};
-  unsigned char out[32];
-  unsigned int n = 0;
-  EVP_DigestInit_ex2(ctx, internal::Md(internal::Hash::kSha256), nullptr);
-  EVP_DigestUpdate(ctx, sd.data(), sd.size());
-  EVP_DigestUpdate(ctx, len, 2);
-  EVP_DigestUpdate(ctx, signature.data(), signature.size());
-  EVP_DigestFinal_ex(ctx, out, &n);
-  return std::string(reinterpret_cast<char*>(out), n);
+std::array<unsigned char, 32> ContentDigest(std::string_view sd, std::string_view signature) {
+  const char len[2] = {char(uint8_t(signature.size() >> 8)), char(uint8_t(signature.size()))};
+  std::array<unsigned char, 32> out;
+  internal::Sha256Into({sd, std::string_view(len, 2), signature}, out.data());
+  return out;
 }
 
 const std::vector<int>& Empty() {
@@ -161,8 +156,9 @@ SignatureCheck RrsetVerifier::Check(const RrsetView& rrset, const RrsigView& sig
   const std::string* sd = &sd_buffer;
   // The content digest names the (RRset, RRSIG) pair in the cache; the signature digest (the
   // algorithm's own hash for SHA-256 algorithms) is computed only when a verification is needed.
-  std::string content;
-  if (cache_) content = ContentDigest(*sd, sig.signature);
+  std::array<unsigned char, 32> content_digest{};
+  if (cache_) content_digest = ContentDigest(*sd, sig.signature);
+  const std::string_view content(reinterpret_cast<const char*>(content_digest.data()), content_digest.size());
   std::string sd_digest;
   for (int i : candidates) {
     const ZoneKey& k = keys.keys()[i];

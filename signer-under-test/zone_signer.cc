@@ -110,6 +110,10 @@ bool RrsigWindow(std::string_view rdata, uint32_t* inception, uint32_t* expirati
 }  // namespace
 
 Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<ZoneKey>& keys, UnixTime now) const {
+  return Sign(dns::Zone(zone), keys, now);
+}
+
+Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>& keys, UnixTime now) const {
   const SignOptions& o = options_;
   if (o.validity == 0) return UsageError("signature validity must be positive");
   if (o.expiration_jitter >= o.validity) {
@@ -131,15 +135,16 @@ Result<SignResult> ZoneSigner::Sign(const dns::Zone& zone, const std::vector<Zon
   //    and the NSEC3PARAM, with the serial updated.
   std::vector<dns::RR> records;
   records.reserve(zone.size() + keys.size() + 1);
-  const dns::RR* soa = nullptr;
+  std::optional<size_t> soa_index;
   std::optional<uint32_t> input_dnskey_ttl;
-  for (const auto& r : zone.records()) {
+  for (auto& r : zone.mutable_records()) {  // (moved out: the zone is ours)
     if (r.type == rt::kRRSIG || r.type == rt::kNSEC || r.type == rt::kNSEC3 || r.type == rt::kNSEC3PARAM) continue;
-    if (r.owner == origin && r.type == rt::kSOA && !soa) soa = &r;
+    if (r.owner == origin && r.type == rt::kSOA && !soa_index) soa_index = records.size();
     if (r.owner == origin && r.type == rt::kDNSKEY && !input_dnskey_ttl) input_dnskey_ttl = r.ttl;
-    records.push_back(r);
+    records.push_back(std::move(r));
   }
-  if (!soa) return BadInput("no SOA record at the apex " + origin.ToText());
+  if (!soa_index) return BadInput("no SOA record at the apex " + origin.ToText());
+  const dns::RR* soa = &records[*soa_index];
   auto soa_data = dns::SoaData::Parse(soa->rdata);
   if (!soa_data.ok()) return soa_data.status().WithContext(origin.ToText() + " SOA");
   uint32_t soa_ttl = soa->ttl;

@@ -120,6 +120,8 @@ class ZoneSigner {
   // kKey when no key signs the DNSKEY RRset or the zone data, or when the store fails (its message
   // names the PKCS#11 function and CK_RV), kUsage for inconsistent options.
   Result<SignResult> Sign(const dns::Zone& zone, const std::vector<ZoneKey>& keys, UnixTime now) const;
+  // The same, taking the zone's records instead of copying them.
+  Result<SignResult> Sign(dns::Zone&& zone, const std::vector<ZoneKey>& keys, UnixTime now) const;
 
   const SignOptions& options() const { return options_; }
 

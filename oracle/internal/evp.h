@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ EVP_MD_CTX* ThreadMdCtx();
 
 // digest(a || b) with md.
 std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b);
+
+// SHA-256 of the concatenated parts into out, allocating nothing.
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]);
 
 }  // namespace rollcage::oracle::internal
 

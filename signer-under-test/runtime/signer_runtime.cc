@@ -313,7 +313,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   cache_.set_ignore_ttl(mutants_.stale_original_ttl);
   so.refresh = uint32_t(p.signature_refresh);
   so.refresh_batch = uint32_t(p.signature_refresh / 2);  // renew what falls due in the next days too
-  auto signed_zone = ZoneSigner(*pool_, so).Sign(input, keys, now);
+  auto signed_zone = ZoneSigner(*pool_, so).Sign(std::move(input), keys, now);
   if (!signed_zone.ok()) {
     // Fail closed: keep serving the last good zone and say why.
     out.refused = true;
@@ -363,7 +363,7 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   RC_RETURN_IF_ERROR(km_->ConfirmPublished(now));
   cache_ = std::move(signed_zone->cache);
   next_refresh_ = signed_zone->next_refresh;
-  last_fingerprint_ = fingerprint;
+  last_fingerprint_ = std::move(fingerprint);
   out.signatures = signed_zone->signatures;
   out.reused = signed_zone->reused;
   out.zone = std::move(signed_zone->zone);
