@@ -3,31 +3,49 @@
 #include <algorithm>
 
 #include "base/encoding.h"
+#include "dns/rr.h"
 
 namespace rollcage::signer {
 
-std::string CanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl) {
-  std::vector<std::string> rdatas;
+namespace {
+
+// The RRset's records in canonical form and order (RFC 4034 §6.2, §6.3), duplicates once, appended
+// to *out without intermediate copies: the owner lowercased in place (length octets are below 64,
+// never letters), RDATA by view unless its canonical form differs (names in RDATA lowercased).
+void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
+  std::vector<std::string> owned;
+  std::vector<std::string_view> rdatas;
   rdatas.reserve(rrset.rdatas.size());
-  for (const auto& rd : rrset.rdatas) {
-    dns::RR rr{rrset.owner, rrset.type, rrset.rrclass, original_ttl, rd};
-    rdatas.push_back(rr.CanonicalRdata());
+  if (dns::CanonicalRdataIsRdata(rrset.type)) {
+    rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
+  } else {
+    owned.reserve(rrset.rdatas.size());
+    for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
+    rdatas.assign(owned.begin(), owned.end());
   }
-  std::sort(rdatas.begin(), rdatas.end());
-  rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
-  std::string header = rrset.owner.Lowercase().wire();
-  AppendU16(header, rrset.type);
-  AppendU16(header, rrset.rrclass);
-  AppendU32(header, original_ttl);
-  std::string out;
+  if (rdatas.size() > 1) {
+    std::sort(rdatas.begin(), rdatas.end());
+    rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
+  }
+  const std::string& owner = rrset.owner.wire();
   size_t total = 0;
-  for (const auto& rd : rdatas) total += header.size() + 2 + rd.size();
-  out.reserve(total);
-  for (const auto& rd : rdatas) {
-    out += header;
-    AppendU16(out, uint16_t(rd.size()));
-    out += rd;
+  for (std::string_view rd : rdatas) total += owner.size() + 10 + rd.size();
+  out->reserve(out->size() + total);
+  for (std::string_view rd : rdatas) {
+    for (char c : owner) out->push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);
+    AppendU16(*out, rrset.type);
+    AppendU16(*out, rrset.rrclass);
+    AppendU32(*out, original_ttl);
+    AppendU16(*out, uint16_t(rd.size()));
+    out->append(rd);
   }
+}
+
+}  // namespace
+
+std::string CanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl) {
+  std::string out;
+  AppendCanonicalRrsetData(rrset, original_ttl, &out);
   return out;
 }
 
@@ -52,7 +70,9 @@ dns::RrsigData RrsigFields(const dns::RRset& rrset, const dns::Name& signer, uin
 }
 
 std::string SignedData(const dns::RrsigData& fields, const dns::RRset& rrset) {
-  return fields.EncodeWithoutSignature() + CanonicalRrsetData(rrset, fields.original_ttl);
+  std::string out = fields.EncodeWithoutSignature();
+  AppendCanonicalRrsetData(rrset, fields.original_ttl, &out);
+  return out;
 }
 
 Result<dns::RR> RrsetSigner::Sign(const dns::RRset& rrset, const ZoneKey& key, uint32_t inception,

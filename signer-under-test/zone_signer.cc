@@ -1,6 +1,7 @@
 #include "signer-under-test/zone_signer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <atomic>
 #include <mutex>
@@ -363,28 +364,44 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
 }
 
 std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
-  // Built on every RRset of every signing: one allocation in the common case (one RDATA, or
-  // RDATA without names to lowercase).
+  // Built on every RRset of every signing: one allocation in the common case (RDATA without names
+  // to lowercase), no temporaries.
   size_t size = rrset.owner.wire().size() + key_identity.size() + 32;
   for (const auto& rd : rrset.rdatas) size += rd.size() + 6;
   std::string k;
   k.reserve(size);
-  k += rrset.owner.LowercaseWire();
-  k += std::to_string(rrset.type) + "/" + std::to_string(rrset.rrclass) + "/" +
-       std::to_string(ignore_ttl_ ? 0 : rrset.ttl) + "|";
-  auto append = [&k](std::string_view rd) {
-    k += std::to_string(rd.size());
+  for (char c : rrset.owner.wire()) k.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);  // lowercased
+  auto number = [&k](uint32_t v) {
+    char buf[12];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    k.append(buf, end);
+  };
+  number(rrset.type);
+  k.push_back('/');
+  number(rrset.rrclass);
+  k.push_back('/');
+  number(ignore_ttl_ ? 0 : rrset.ttl);
+  k.push_back('|');
+  auto append = [&k, &number](std::string_view rd) {
+    number(uint32_t(rd.size()));
     k.push_back(':');
     k += rd;
   };
   if (rrset.rdatas.size() == 1 && dns::CanonicalRdataIsRdata(rrset.type)) {
     append(rrset.rdatas[0]);
   } else {
-    std::vector<std::string> rdatas;
+    std::vector<std::string> owned;
+    std::vector<std::string_view> rdatas;
     rdatas.reserve(rrset.rdatas.size());
-    for (const auto& rd : rrset.rdatas) rdatas.push_back(dns::CanonicalRdata(rrset.type, rd));
+    if (dns::CanonicalRdataIsRdata(rrset.type)) {
+      rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
+    } else {
+      owned.reserve(rrset.rdatas.size());
+      for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
+      rdatas.assign(owned.begin(), owned.end());
+    }
     std::sort(rdatas.begin(), rdatas.end());
-    for (const auto& rd : rdatas) append(rd);
+    for (std::string_view rd : rdatas) append(rd);
   }
   k += "|";
   k += key_identity;
