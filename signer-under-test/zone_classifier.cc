@@ -1,6 +1,7 @@
 #include "signer-under-test/zone_classifier.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -116,14 +117,24 @@ Result<ClassifiedZone> ClassifyZone(std::vector<dns::RR> records, const dns::Nam
   }
 
   // Empty non-terminals: ancestors (below the apex) of chained names that have no node of their own.
-  std::unordered_map<dns::Name, size_t, dns::NameHash> index;
-  for (size_t i = 0; i < out.nodes.size(); ++i) index.emplace(out.nodes[i].name, i);
+  // (The nodes are in canonical order: whether a name has a node is a binary search.)
+  auto has_node = [&out](const dns::Name& name) {
+    return std::binary_search(out.nodes.begin(), out.nodes.end(), name,
+                              [](const auto& a, const auto& b) {
+                                constexpr bool kNodeFirst = std::is_same_v<std::decay_t<decltype(a)>, ZoneNode>;
+                                if constexpr (kNodeFirst) {
+                                  return a.name < b;
+                                } else {
+                                  return a < b.name;
+                                }
+                              });
+  };
   std::unordered_map<dns::Name, bool, dns::NameHash> ents;  // name -> secure
   for (const auto& node : out.nodes) {
     if (node.kind != NodeKind::kAuthoritative && node.kind != NodeKind::kDelegation) continue;
     bool needs = node.kind == NodeKind::kAuthoritative || node.secure;
     for (dns::Name p = node.name.Parent(); !(p == origin); p = p.Parent()) {
-      if (index.count(p)) break;  // an existing node: its own ancestors are handled through it
+      if (has_node(p)) break;  // an existing node: its own ancestors are handled through it
       auto [it, inserted] = ents.emplace(p, needs);
       if (!inserted) {
         if (!needs || it->second) break;  // nothing new to record further up
