@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "dns/rdata.h"
 
 namespace rollcage::dns {
@@ -119,6 +121,48 @@ TEST(Zone, SortCanonicalDedups) {
   EXPECT_EQ(z.records()[1].type, rrtype::kTXT);
   auto sets = z.Rrsets();
   EXPECT_EQ(sets.size(), 3u);
+}
+
+// A zone made of k sorted runs (k = 1..12: merged pairwise up to 8, sorted beyond), with duplicates
+// and names that differ only in case, sorts and deduplicates exactly as a full sort does.
+TEST(Zone, SortCanonicalOfSortedRunsIsAFullSort) {
+  const Name origin = *Name::FromText("e.");
+  const char* owners[] = {"e.", "a.e.", "A.e.", "b.a.e.", "z.e.", "*.e.", "0.e.", "B.A.E."};
+  const char* datas[] = {"60 IN A 192.0.2.1", "60 IN A 192.0.2.2", "60 IN TXT x", "60 IN NS ns.e.", "60 IN NS NS.e."};
+  uint32_t state = 7;
+  auto next = [&state](uint32_t n) {
+    state = state * 1103515245u + 12345u;
+    return (state >> 8) % n;
+  };
+  for (int round = 0; round < 300; ++round) {
+    int k = 1 + round % 12;
+    Zone z(origin);
+    std::vector<RR> all;
+    for (int r = 0; r < k; ++r) {
+      std::vector<RR> run;
+      int n = 1 + int(next(6));
+      for (int i = 0; i < n; ++i) {
+        run.push_back(*RR::FromText(std::string(owners[next(8)]) + " " + datas[next(5)], origin));
+      }
+      std::sort(run.begin(), run.end(), CanonicalLess);
+      for (auto& rr : run) {
+        all.push_back(rr);
+        z.Add(std::move(rr));
+      }
+    }
+    z.SortCanonical();
+    std::sort(all.begin(), all.end(), CanonicalLess);
+    std::vector<RR> expected;
+    for (auto& rr : all) {
+      if (!expected.empty() && !CanonicalLess(expected.back(), rr)) continue;  // equal: a duplicate
+      expected.push_back(rr);
+    }
+    ASSERT_EQ(z.size(), expected.size()) << "round " << round;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_FALSE(CanonicalLess(z.records()[i], expected[i]) || CanonicalLess(expected[i], z.records()[i]))
+          << "round " << round << " record " << i << ": " << z.records()[i].ToText() << " vs " << expected[i].ToText();
+    }
+  }
 }
 
 // A zone already in order is left as it is; one only out of order by a duplicate, or by one record
