@@ -185,10 +185,14 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
   }
   std::vector<dns::RRset> denial_sets;
   denial_sets.reserve(denial.size());
-  for (const auto& r : denial) denial_sets.push_back(dns::RRset{r.owner, r.type, r.rrclass, r.ttl, {r.rdata}});
+  for (auto& r : denial) {  // (moved back into records when the zone is assembled)
+    denial_sets.push_back(dns::RRset{std::move(r.owner), r.type, r.rrclass, r.ttl, {}});
+    denial_sets.back().rdatas.push_back(std::move(r.rdata));
+  }
 
   // 4. The signing jobs: every authoritative RRset, DS at delegations, the denial RRs.
   std::vector<Job> jobs;
+  jobs.reserve(classified.nodes.size() * 2 + denial_sets.size());
   SignResult result;
   for (const auto& node : classified.nodes) {
     switch (node.kind) {
@@ -240,8 +244,9 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
   std::vector<std::string> cache_keys(jobs.size() * width);
   std::vector<uint8_t> reused_slot(jobs.size() * width, 0);
   std::vector<uint32_t> made(jobs.size(), 0);  // slots filled per job (fewer: partial-zone mutant)
-  std::unordered_map<const ZoneKey*, std::string> identities;
-  for (const auto& k : keys) identities.emplace(&k, k.Identity());
+  std::vector<std::string> identities;  // by position in keys
+  identities.reserve(keys.size());
+  for (const auto& k : keys) identities.push_back(k.Identity());
   const bool reuse_by_key = o.reuse && o.reuse->ignore_ttl() == result.cache.ignore_ttl();
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
@@ -260,7 +265,7 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
         uint32_t jitter = ExpirationJitter(o.jitter_seed, job.rrset->owner, job.rrset->type, o.expiration_jitter);
         for (size_t j = 0; j < job.keys->size(); ++j) {
           const ZoneKey* key = (*job.keys)[j];
-          const std::string& identity = identities.at(key);
+          const std::string& identity = identities[size_t(key - keys.data())];
           std::string& cache_key = cache_keys[i * width + j];
           cache_key = result.cache.Key(*job.rrset, identity);
           size_t slot = i * width + made[i];
@@ -345,7 +350,9 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
       for (auto& rd : set.rdatas) recs.push_back(dns::RR{set.owner, set.type, set.rrclass, set.ttl, std::move(rd)});
     }
   }
-  for (auto& r : denial) recs.push_back(std::move(r));
+  for (auto& set : denial_sets) {
+    recs.push_back(dns::RR{std::move(set.owner), set.type, set.rrclass, set.ttl, std::move(set.rdatas[0])});
+  }
   for (size_t i = 0; i < jobs.size(); ++i) {
     result.signatures += made[i];
     for (size_t j = 0; j < made[i]; ++j) recs.push_back(std::move(slots[i * width + j]));

@@ -79,7 +79,9 @@ bool SameMultiset(const std::vector<A>& a, const std::vector<B>& b, std::string_
   bool in_order = true;
   for (size_t i = 0; in_order && i < a.size(); ++i) in_order = get_a(a[i]) == get_b(b[i]);
   if (in_order) return true;
-  std::vector<std::string_view> x, y;
+  thread_local std::vector<std::string_view> x, y;  // scratch: no allocation once grown
+  x.clear();
+  y.clear();
   for (const auto& e : a) x.push_back(get_a(e));
   for (const auto& e : b) y.push_back(get_b(e));
   std::sort(x.begin(), x.end());
