@@ -119,6 +119,7 @@ void Zone::SortCanonical() {
   // sorted data): the runs are merged pairwise, which takes a few comparisons per record where a
   // full sort takes log2(n); many runs (unsorted input) get a plain sort.
   std::vector<size_t> runs{0};
+  runs.reserve(10);
   for (size_t i = 1; i < records_.size(); ++i) {
     if (CanonicalLess(records_[i], records_[i - 1])) runs.push_back(i);
   }
@@ -137,17 +138,19 @@ void Zone::SortCanonical() {
       runs = std::move(merged);
     }
   }
-  std::vector<RR> out;
-  out.reserve(records_.size());
+  size_t kept = 0;  // duplicates dropped in place
   for (size_t i = 0; i < records_.size(); ++i) {
-    if (!out.empty() && records_[i].type == out.back().type && records_[i].rrclass == out.back().rrclass &&
-        records_[i].owner == out.back().owner &&
-        CompareCanonicalRdata(records_[i].type, records_[i].rdata, out.back().rdata) == 0) {
-      continue;
+    if (kept > 0) {
+      const RR& last = records_[kept - 1];
+      if (records_[i].type == last.type && records_[i].rrclass == last.rrclass && records_[i].owner == last.owner &&
+          CompareCanonicalRdata(records_[i].type, records_[i].rdata, last.rdata) == 0) {
+        continue;
+      }
     }
-    out.push_back(std::move(records_[i]));
+    if (kept != i) records_[kept] = std::move(records_[i]);
+    ++kept;
   }
-  records_ = std::move(out);
+  records_.erase(records_.begin() + long(kept), records_.end());
 }
 
 namespace {

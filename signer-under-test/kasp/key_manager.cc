@@ -89,10 +89,13 @@ void AppendKey(std::string& out, const ManagedKey& k) {
 
 // `key_text`: each key's JSON as last written, reused while the key is unchanged (a save usually
 // follows one key's transition; the scenario fuzz target saves about twenty times a run).
-std::string StateText(const KeyManager::State& s, std::vector<std::pair<ManagedKey, std::string>>* key_text) {
+// Written into *buffer (its capacity reused from save to save).
+const std::string& StateText(const KeyManager::State& s, std::vector<std::pair<ManagedKey, std::string>>* key_text,
+                             std::string* buffer) {
   key_text->resize(s.keys.size());
-  std::string out;
-  out.reserve(512 + 400 * s.keys.size());
+  std::string& out = *buffer;
+  out.clear();
+  out.reserve(512 + 700 * s.keys.size());
   JsonWriter w(out);
   w.Open();
   w.Key("format").Value("rollcage-kasp-state-1");
@@ -223,7 +226,7 @@ Status KeyManager::Save() {
   // pay for a disk flush), nor even serialised (the scenario fuzz target spent a third of its time
   // building this JSON; bench/fuzz.sh).
   if (saved_ && *saved_ == state_) return Status::Ok();
-  Status st = WriteFileAtomic(options_.state_path, StateText(state_, &key_text_));
+  Status st = WriteFileAtomic(options_.state_path, StateText(state_, &key_text_, &state_text_));
   if (st.ok()) saved_ = state_;
   return st;
 }

@@ -159,6 +159,7 @@ class KeyManager {
   KeyManagerOptions options_;
   std::optional<State> saved_;  // what the state file holds (as last written or read)
   std::vector<std::pair<ManagedKey, std::string>> key_text_;  // each key's JSON as last written
+  std::string state_text_;  // the state file's text as last written (a buffer reused by Save)
   std::vector<std::pair<int, unsigned>> timed_before_;  // Step's scratch: (serial, timed fields set)
   State state_;
 };
