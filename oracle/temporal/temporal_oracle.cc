@@ -22,7 +22,9 @@ struct SigInfo {
   uint8_t algorithm = 0;
   bool signer_is_apex = false;
   UnixTime inception = 0, expiration = 0;
-  std::vector<int> verifiers;  // indices of keys that verify this signature
+  // Indices of the keys that verify this signature: verifiers[vbegin, vbegin + vcount) of the
+  // Builder (one flat list; a version's signatures' ranges are consecutive).
+  uint32_t vbegin = 0, vcount = 0;
 };
 
 // One version of one RRset: a maximal run of zone versions serving identical content.
@@ -97,7 +99,8 @@ struct Builder {
   std::map<RRef, std::vector<int>, RKeyLess> by_key;  // version ids per RRset, in time order
   std::vector<std::string> keys;            // key universe: DNSKEY rdata
   std::unordered_map<std::string_view, int> key_index;  // views into the timeline
-  std::vector<std::set<int>> version_keys;  // for DNSKEY versions: zone keys they hold
+  std::vector<std::vector<int>> version_keys;  // for DNSKEY versions: zone keys they hold, sorted
+  std::vector<int> verifiers;                  // see SigInfo::vbegin
   std::vector<DsVer> ds;
   UnixTime end = 0;
 
@@ -127,6 +130,46 @@ bool MustBeSigned(const Name& owner, uint16_t type, const Name& apex, const std:
     }
   }
   if (at_cut) return type == dns::rrtype::kDS || type == dns::rrtype::kNSEC;
+  return true;
+}
+
+// The fields of an RRSIG RDATA the temporal oracle uses, read in place. False when the RDATA is not
+// a well-formed RRSIG (what dns::RrsigData::Parse refuses: under 19 octets, or a signer name that
+// is truncated, compressed or longer than 255 octets).
+struct Parsed {
+  uint32_t inception = 0, expiration = 0;
+  uint16_t key_tag = 0;
+  uint8_t algorithm = 0;
+  bool signer_is_apex = false;
+};
+bool ParseRrsig(std::string_view rdata, const Name& apex, Parsed* out) {
+  if (rdata.size() < 19) return false;
+  const auto* u = reinterpret_cast<const unsigned char*>(rdata.data());
+  auto u32 = [u](size_t i) { return uint32_t(u[i]) << 24 | uint32_t(u[i + 1]) << 16 | uint32_t(u[i + 2]) << 8 | u[i + 3]; };
+  out->algorithm = u[2];
+  out->expiration = u32(8);
+  out->inception = u32(12);
+  out->key_tag = uint16_t(u[16] << 8 | u[17]);
+  size_t p = 18;
+  while (true) {
+    if (p >= rdata.size()) return false;
+    unsigned len = u[p];
+    if (len > 63) return false;
+    if (len == 0) {
+      ++p;
+      break;
+    }
+    p += 1 + len;
+    if (p - 18 > 255) return false;
+  }
+  if (p - 18 > 255) return false;
+  std::string_view signer = rdata.substr(18, p - 18);
+  const std::string& a = apex.wire();
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+  out->signer_is_apex = signer.size() == a.size() &&
+                        std::equal(signer.begin(), signer.end(), a.begin(), [&](char x, char y) {
+                          return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
+                        });
   return true;
 }
 
@@ -218,12 +261,6 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     }
     return nullptr;
   };
-  struct Parsed {
-    uint32_t inception, expiration;
-    uint16_t key_tag;
-    uint8_t algorithm;
-    bool signer_is_apex;
-  };
   std::vector<Parsed> parsed;  // of the RRSIGs of a new RRset version
   for (size_t zi = 0; zi < tl.zones.size(); ++zi) {
     const auto& zv = tl.zones[zi];
@@ -281,10 +318,10 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
         parsed.clear();
         size_t kept = 0;
         for (const RR* sig : a.sigs) {
-          auto d = dns::RrsigData::Parse(sig->rdata);
-          if (!d.ok()) continue;
+          Parsed d;
+          if (!ParseRrsig(sig->rdata, apex, &d)) continue;
           a.sigs[kept++] = sig;
-          parsed.push_back({d->inception, d->expiration, d->key_tag, d->algorithm, d->signer == apex});
+          parsed.push_back(d);
         }
         a.sigs.resize(kept);
       };
@@ -344,8 +381,11 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     for (const auto& rd : b.versions[id].rdatas) {
       auto k = dns::DnskeyData::Parse(rd);
       if (!k.ok() || !k->IsZoneKey() || k->IsRevoked() || k->protocol != 3) continue;
-      b.version_keys[id].insert(b.KeyIndex(rd));
+      b.version_keys[id].push_back(b.KeyIndex(rd));
     }
+    auto& ks = b.version_keys[id];
+    std::sort(ks.begin(), ks.end());
+    ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
   }
   std::vector<uint16_t> key_tags(b.keys.size());
   std::vector<uint8_t> key_algs(b.keys.size());
@@ -356,11 +396,13 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   for (auto& v : b.versions) {
     const RrsetRef set{*v.owner, v.type, v.ttl, v.rdatas};
     for (auto& s : v.sigs) {
+      s.vbegin = uint32_t(b.verifiers.size());
       if (!s.signer_is_apex) continue;
       for (size_t k = 0; k < b.keys.size(); ++k) {
         if (key_tags[k] != s.key_tag || key_algs[k] != s.algorithm) continue;
-        if (judge.Verifies(set, s.rr->rdata, b.keys[k])) s.verifiers.push_back(int(k));
+        if (judge.Verifies(set, s.rr->rdata, b.keys[k])) b.verifiers.push_back(int(k));
       }
+      s.vcount = uint32_t(b.verifiers.size()) - s.vbegin;
     }
   }
 
@@ -444,7 +486,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     }
   };
   auto time_valid = [](const SigInfo& s, UnixTime t) { return s.inception <= t && t <= s.expiration; };
-  auto tags_of = [&](const std::vector<int>& ks) {
+  auto tags_of = [&](const auto& ks) {
     std::string out;
     for (int k : ks) out += (out.empty() ? "" : ",") + std::to_string(key_tags[k]);
     return out;
@@ -465,11 +507,24 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   };
 
   const auto& dnskey_ids = b.by_key[dnskey_key];
-  // Keys that made any of a version's signatures (fixed per version).
-  std::vector<std::vector<int>> made_by_of(b.versions.size());
-  for (const auto& v : b.versions) {
-    for (const auto& s : v.sigs) made_by_of[v.id].insert(made_by_of[v.id].end(), s.verifiers.begin(), s.verifiers.end());
-  }
+  // The keys that verify a signature, and the keys that made any of a version's signatures (its
+  // signatures' ranges are consecutive in b.verifiers).
+  struct Ids {
+    const int* first;
+    const int* last;
+    const int* begin() const { return first; }
+    const int* end() const { return last; }
+    bool empty() const { return first == last; }
+  };
+  auto verifiers_of = [&b](const SigInfo& s) {
+    const int* base = b.verifiers.data() + s.vbegin;
+    return Ids{base, base + s.vcount};
+  };
+  auto made_by_of = [&b](const RVersion& v) {
+    if (v.sigs.empty()) return Ids{nullptr, nullptr};
+    return Ids{b.verifiers.data() + v.sigs.front().vbegin, b.verifiers.data() + v.sigs.back().vbegin + v.sigs.back().vcount};
+  };
+  auto holds = [](const std::vector<int>& keys, int k) { return std::binary_search(keys.begin(), keys.end(), k); };
   // Scratch, reused from instant to instant.
   std::vector<const RVersion*> kset;
   std::vector<const DsVer*> ds_or_none;
@@ -495,7 +550,8 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
         }
         bool ok = false, time_fail = false, before = false;
         for (const auto& s : k->sigs) {
-          bool by_trusted = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) {
+          Ids vs = verifiers_of(s);
+          bool by_trusted = std::any_of(vs.begin(), vs.end(), [&](int v) {
             return std::find(trusted.begin(), trusted.end(), v) != trusted.end();
           });
           if (!by_trusted) continue;
@@ -524,14 +580,15 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       for (int rid : ids) {
         const RVersion& r = b.versions[rid];
         if (!r.PresentAt(t) || !r.has_sigs()) continue;
-        const std::vector<int>& made_by = made_by_of[r.id];
+        const Ids made_by = made_by_of(r);
         if (made_by.empty()) continue;  // no verifiable signature at all: a static finding
         for (const RVersion* k : kset) {
           ++report.mixes_checked;
           const auto& ks = b.version_keys[k->id];
           bool ok = false, time_fail = false, before = false;
           for (const auto& s : r.sigs) {
-            bool in_k = std::any_of(s.verifiers.begin(), s.verifiers.end(), [&](int v) { return ks.count(v) > 0; });
+            Ids vs = verifiers_of(s);
+            bool in_k = std::any_of(vs.begin(), vs.end(), [&](int v) { return holds(ks, v); });
             if (!in_k) continue;
             if (time_valid(s, t)) {
               ok = true;
@@ -553,7 +610,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
           int first_with = -1, last_with = -1;
           for (int kid : dnskey_ids) {
             const auto& kk = b.version_keys[kid];
-            if (std::any_of(made_by.begin(), made_by.end(), [&](int v) { return kk.count(v) > 0; })) {
+            if (std::any_of(made_by.begin(), made_by.end(), [&](int v) { return holds(kk, v); })) {
               if (first_with < 0) first_with = kid;
               last_with = kid;
             }
