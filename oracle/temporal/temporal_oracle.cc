@@ -529,7 +529,33 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
   std::vector<const RVersion*> kset;
   std::vector<const DsVer*> ds_or_none;
   std::vector<int> trusted;
+  // The other RRset versions that can fail a mix (signed by some key), in the order they are
+  // checked (RRsets in canonical order, versions in time order), each present (served or cacheable)
+  // over [start, end) (PresentAt). A sweep over the instants keeps the ones present, by position,
+  // so an instant costs what is present at it rather than every version of the timeline.
+  struct Candidate {
+    int id;
+    UnixTime start, end;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& [rk, ids] : b.by_key) {
+    if (CompareRef(rk, dnskey_key) == 0) continue;
+    for (int rid : ids) {
+      const RVersion& r = b.versions[rid];
+      if (!r.has_sigs() || made_by_of(r).empty()) continue;
+      UnixTime end = r.served_until <= r.start ? r.start : r.PresentEnd();
+      candidates.push_back({rid, r.start, end});
+    }
+  }
+  std::vector<int> by_start(candidates.size()), by_end(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) by_start[i] = by_end[i] = int(i);
+  std::sort(by_start.begin(), by_start.end(), [&](int x, int y) { return candidates[x].start < candidates[y].start; });
+  std::sort(by_end.begin(), by_end.end(), [&](int x, int y) { return candidates[x].end < candidates[y].end; });
+  std::set<int> present;  // positions in candidates
+  size_t next_start = 0, next_end = 0;
   for (UnixTime t : instants) {
+    while (next_start < by_start.size() && candidates[by_start[next_start]].start <= t) present.insert(by_start[next_start++]);
+    while (next_end < by_end.size() && candidates[by_end[next_end]].end <= t) present.erase(by_end[next_end++]);
     kset.clear();
     for (int id : dnskey_ids) {
       if (b.versions[id].PresentAt(t)) kset.push_back(&b.versions[id]);
@@ -575,13 +601,10 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
       }
     }
     // Every other RRset under every cacheable DNSKEY RRset.
-    for (const auto& [rk, ids] : b.by_key) {
-      if (CompareRef(rk, dnskey_key) == 0) continue;
-      for (int rid : ids) {
-        const RVersion& r = b.versions[rid];
-        if (!r.PresentAt(t) || !r.has_sigs()) continue;
-        const Ids made_by = made_by_of(r);
-        if (made_by.empty()) continue;  // no verifiable signature at all: a static finding
+    for (int pos : present) {
+      {
+        const RVersion& r = b.versions[candidates[pos].id];
+        const Ids made_by = made_by_of(r);  // (versions no key verifies are static findings, not here)
         for (const RVersion* k : kset) {
           ++report.mixes_checked;
           const auto& ks = b.version_keys[k->id];
