@@ -135,8 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (std::getenv("ROLLCAGE_FUZZ_STATS")) {
     size_t recs = 0;
     for (const auto& z : result->timeline.zones) recs += z.zone.size();
-    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu\n", s.events.size(), int(result->ticks),
-                 result->timeline.zones.size(), recs);
+    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu scenario=%016zx\n", s.events.size(),
+                 int(result->ticks), result->timeline.zones.size(), recs, std::hash<std::string>()(Print(s)));
   }
   if (result->Failed()) {
     std::fprintf(stderr, "\n==== rollcage finding (scenario fuzz target) ====\n%s---- findings\n", Print(s).c_str());
