@@ -8,7 +8,7 @@
 namespace rollcage::dns {
 namespace {
 
-inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+RC_HOT_LEAF inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 // Offsets of the length octet of each label, leftmost first, excluding the root label.
 RC_HOT_LEAF int LabelOffsets(std::string_view w, size_t* out) {
@@ -203,7 +203,7 @@ RC_HOT_LEAF std::string Name::LowercaseWire() const {
   return w;
 }
 
-Name Name::Lowercase() const { return Name(LowercaseWire()); }
+RC_HOT_LEAF Name Name::Lowercase() const { return Name(LowercaseWire()); }
 
 RC_HOT_LEAF bool operator==(const Name& a, const Name& b) {
   if (a.wire_.size() != b.wire_.size()) return false;

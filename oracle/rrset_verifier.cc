@@ -1,4 +1,5 @@
 #include "oracle/rrset_verifier.h"
+#include "base/hot.h"
 
 #include <algorithm>
 #include <array>
@@ -15,9 +16,9 @@ uint32_t TagAlg(uint16_t tag, uint8_t a) { return uint32_t(tag) << 8 | a; }
 
 bool UsesSha256(uint8_t a) { return a == alg::kRsaSha256 || a == alg::kEcdsaP256Sha256; }
 
-inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+RC_HOT_LEAF inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-bool WireEqualIgnoreCase(std::string_view a, std::string_view b) {
+RC_HOT_LEAF bool WireEqualIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (Lower(a[i]) != Lower(b[i])) return false;

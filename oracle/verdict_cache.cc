@@ -1,4 +1,5 @@
 #include "oracle/verdict_cache.h"
+#include "base/hot.h"
 
 #include <cstdio>
 #include <vector>
@@ -14,7 +15,7 @@ constexpr char kMagic[] = "rollcage-verdicts/1\n";
 
 }  // namespace
 
-VerdictKey VerdictKey::Make(std::string_view content, std::string_view key_id) {
+RC_HOT_LEAF VerdictKey VerdictKey::Make(std::string_view content, std::string_view key_id) {
   VerdictKey k;
   for (size_t i = 0; i < k.bytes.size(); ++i) {
     uint8_t a = i < content.size() ? uint8_t(content[i]) : 0;

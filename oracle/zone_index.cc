@@ -1,4 +1,5 @@
 #include "oracle/zone_index.h"
+#include "base/hot.h"
 
 #include <algorithm>
 
@@ -21,7 +22,7 @@ std::string CanonicalSortKey(std::string_view wire) {
   return key;
 }
 
-void AppendCanonicalSortKey(std::string_view wire, std::string& key) {
+RC_HOT_LEAF void AppendCanonicalSortKey(std::string_view wire, std::string& key) {
   size_t offsets[128];
   int n = 0;
   size_t p = 0;

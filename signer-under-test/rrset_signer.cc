@@ -1,4 +1,5 @@
 #include "signer-under-test/rrset_signer.h"
+#include "base/hot.h"
 
 #include <algorithm>
 
@@ -12,7 +13,7 @@ namespace {
 // The RRset's records in canonical form and order (RFC 4034 §6.2, §6.3), duplicates once, appended
 // to *out without intermediate copies: the owner lowercased in place (length octets are below 64,
 // never letters), RDATA by view unless its canonical form differs (names in RDATA lowercased).
-void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
+RC_HOT_LEAF void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
   std::vector<std::string> owned;
   std::vector<std::string_view> rdatas;
   rdatas.reserve(rrset.rdatas.size());

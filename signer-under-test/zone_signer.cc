@@ -1,4 +1,5 @@
 #include "signer-under-test/zone_signer.h"
+#include "base/hot.h"
 
 #include <algorithm>
 #include <charconv>
@@ -370,7 +371,7 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
   return result;
 }
 
-std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
+RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
   // Built on every RRset of every signing: one allocation in the common case (RDATA without names
   // to lowercase), no temporaries.
   size_t size = rrset.owner.wire().size() + key_identity.size() + 32;

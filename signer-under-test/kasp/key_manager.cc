@@ -41,7 +41,7 @@ RC_HOT_LEAF void AppendString(std::string& out, std::string_view v) {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
-  JsonWriter& Key(std::string_view k) {
+  RC_HOT_LEAF JsonWriter& Key(std::string_view k) {
     if (!first_) out_.push_back(',');
     first_ = false;
     out_.push_back('"');
@@ -61,7 +61,7 @@ class JsonWriter {
   bool first_ = true;
 };
 
-void AppendKey(std::string& out, const ManagedKey& k) {
+RC_HOT_LEAF void AppendKey(std::string& out, const ManagedKey& k) {
   JsonWriter w(out);
   w.Open();
   w.Key("serial").Value(int64_t(k.serial));
