@@ -154,13 +154,14 @@ std::atomic<uint64_t> next_serial{1};
 std::string EcdsaRawToDer(std::string_view raw) {
   if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 200) return {};
   size_t h = raw.size() / 2;
-  std::string body;
-  AppendDerInteger(body, raw.substr(0, h));
-  AppendDerInteger(body, raw.substr(h));
   std::string out;
+  out.reserve(raw.size() + 8);  // one allocation: SEQUENCE header, two INTEGERs
   out.push_back(0x30);
-  out.push_back(char(body.size()));
-  return out + body;
+  out.push_back(0);  // the length, set below (short form: under 128 octets for P-256 and P-384)
+  AppendDerInteger(out, raw.substr(0, h));
+  AppendDerInteger(out, raw.substr(h));
+  out[1] = char(out.size() - 2);
+  return out;
 }
 
 // Parse is a pure function of (algorithm, key) and loading a key into OpenSSL 3 (EC group lookup,

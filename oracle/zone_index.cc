@@ -81,6 +81,9 @@ ZoneIndex ZoneIndex::Build(const dns::Zone& zone, const dns::Name& apex) {
   std::vector<uint32_t> pos(n_nodes);
   {
     std::string keys;  // all sort keys back to back (no allocation per name)
+    size_t wire_total = 0;
+    for (const dns::Name* name : names) wire_total += name->wire().size();
+    keys.reserve(wire_total + wire_total / 8 + 8);  // (octets 0 and 1 take two)
     std::vector<std::pair<uint32_t, uint32_t>> at(n_nodes);  // offset, length
     for (uint32_t i = 0; i < n_nodes; ++i) {
       size_t off = keys.size();

@@ -309,15 +309,18 @@ using internal::HmacSha256Into;
 // h1: the SHA-256 digest of the data to sign.
 Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, const std::string& h1) {
   const EC_GROUP* group = internal::P256Group();
-  const BIGNUM* n = EC_GROUP_get0_order(group);
-  // Per-thread scratch numbers: a signature allocates nothing of its own but the result.
+  // Per-thread scratch numbers: a signature allocates nothing of its own but the result. The order
+  // is a copy without OpenSSL's constant-time flag (the group's has it): BN_mod_inverse then takes
+  // the fast path; this signer's keys are test keys, and timing is no concern here.
   struct Scratch {
+    BnPtr order{BN_dup(EC_GROUP_get0_order(internal::P256Group()))};
     BnCtxPtr ctx{BN_CTX_new()};
     EcPointPtr point{EC_POINT_new(internal::P256Group())};
     BnPtr e{BN_new()}, h_mod{BN_new()}, kk{BN_new()}, r{BN_new()}, s{BN_new()}, px{BN_new()}, kinv{BN_new()},
         tmp{BN_new()};
   };
   thread_local Scratch sc;
+  const BIGNUM* n = sc.order.get();
   BN_CTX* ctx = sc.ctx.get();
   auto view = [](const unsigned char* p, size_t len) { return std::string_view(reinterpret_cast<const char*>(p), len); };
   constexpr unsigned char kZero = 0, kOne = 1;
