@@ -811,12 +811,28 @@ void KeyManager::Summarize(const std::vector<ManagedKey>& keys, std::vector<KeyS
 }
 
 std::string KeyManager::DescribeKeys(const std::vector<KeySummary>& keys) {
-  std::string out;
+  std::string out;  // appended piece by piece (no temporaries: this runs whenever a key changes)
+  out.reserve(keys.size() * 96);
   for (const auto& k : keys) {
-    out += "key " + std::to_string(k.serial) + " " + RoleName(k.role) + " alg " + std::to_string(k.algorithm) +
-           " id " + (k.id_len == 0 ? std::string("(pending)") : std::string(k.id, k.id_len)) +
-           (k.standby ? " standby" : "") + (k.published ? " published" : "") + (k.signs_zone ? " signs-zone" : "") +
-           (k.signs_dnskey ? " signs-dnskey" : "") + (k.ds ? " ds" : "") + (k.removed ? " removed" : "") + "\n";
+    out += "key ";
+    out += std::to_string(k.serial);
+    out += ' ';
+    out += RoleName(k.role);
+    out += " alg ";
+    out += std::to_string(k.algorithm);
+    out += " id ";
+    if (k.id_len == 0) {
+      out += "(pending)";
+    } else {
+      out.append(k.id, k.id_len);
+    }
+    if (k.standby) out += " standby";
+    if (k.published) out += " published";
+    if (k.signs_zone) out += " signs-zone";
+    if (k.signs_dnskey) out += " signs-dnskey";
+    if (k.ds) out += " ds";
+    if (k.removed) out += " removed";
+    out += '\n';
   }
   return out;
 }
