@@ -78,7 +78,14 @@ Result<RrsigView> RrsigView::Parse(std::string_view rdata) {
 }
 
 std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
-  std::string out(rdata);
+  std::string out;
+  CanonicalRdataInto(type, rdata, &out);
+  return out;
+}
+
+void CanonicalRdataInto(uint16_t type, std::string_view rdata, std::string* out_ptr) {
+  std::string& out = *out_ptr;
+  out.assign(rdata.data(), rdata.size());
   size_t p = 0;
   auto names = [&](size_t prefix, int n) {
     p = prefix;
@@ -124,7 +131,6 @@ std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
     default:
       break;
   }
-  return out;
 }
 
 int RrsigLabelCount(const dns::Name& name) {
@@ -169,14 +175,15 @@ Status BuildSignedDataInto(const RrsigView& sig, const dns::Name& owner, uint16_
     append_rr(rdatas.front());
     return Status::Ok();
   }
-  // Canonical RDATA (copies only for types with embedded names), sorted, duplicates removed.
-  std::vector<std::string> owned;
-  std::vector<std::string_view> canon;
-  canon.reserve(rdatas.size());
+  // Canonical RDATA (copies only for types with embedded names), sorted, duplicates removed. Per-thread
+  // scratch: no allocation once grown (every RRSIG of every zone version comes through here).
+  thread_local std::vector<std::string> owned;
+  thread_local std::vector<std::string_view> canon;
+  canon.clear();
   if (names) {
-    owned.reserve(rdatas.size());
-    for (auto r : rdatas) owned.push_back(CanonicalRdata(type, r));
-    canon.assign(owned.begin(), owned.end());
+    if (owned.size() < rdatas.size()) owned.resize(rdatas.size());
+    for (size_t i = 0; i < rdatas.size(); ++i) CanonicalRdataInto(type, rdatas[i], &owned[i]);
+    canon.assign(owned.begin(), owned.begin() + long(rdatas.size()));
   } else {
     canon.assign(rdatas.begin(), rdatas.end());
   }

@@ -34,6 +34,8 @@ struct RrsigView {
 // The canonical form of RDATA of type `type` (RFC 4034 §6.2 item 3): embedded domain names of the
 // types listed there lowercased, except NSEC (RFC 6840 §5.1). Malformed RDATA is returned as is.
 std::string CanonicalRdata(uint16_t type, std::string_view rdata);
+// The same into *out (its capacity reused).
+void CanonicalRdataInto(uint16_t type, std::string_view rdata, std::string* out);
 
 // Label count of a name as the RRSIG Labels field counts it: without the root label and without a
 // leading wildcard label (RFC 4034 §3.1.3).

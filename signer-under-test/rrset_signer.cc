@@ -14,13 +14,13 @@ namespace {
 // to *out without intermediate copies: the owner lowercased in place (length octets are below 64,
 // never letters), RDATA by view unless its canonical form differs (names in RDATA lowercased).
 RC_HOT_LEAF void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
-  std::vector<std::string> owned;
-  std::vector<std::string_view> rdatas;
-  rdatas.reserve(rrset.rdatas.size());
+  thread_local std::vector<std::string> owned;  // per-thread scratch (no allocation once grown)
+  thread_local std::vector<std::string_view> rdatas;
+  owned.clear();
+  rdatas.clear();
   if (dns::CanonicalRdataIsRdata(rrset.type)) {
     rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
   } else {
-    owned.reserve(rrset.rdatas.size());
     for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
     rdatas.assign(owned.begin(), owned.end());
   }

@@ -398,13 +398,13 @@ RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::
   if (rrset.rdatas.size() == 1 && dns::CanonicalRdataIsRdata(rrset.type)) {
     append(rrset.rdatas[0]);
   } else {
-    std::vector<std::string> owned;
-    std::vector<std::string_view> rdatas;
-    rdatas.reserve(rrset.rdatas.size());
+    thread_local std::vector<std::string> owned;  // per-thread scratch (no allocation once grown)
+    thread_local std::vector<std::string_view> rdatas;
+    owned.clear();
+    rdatas.clear();
     if (dns::CanonicalRdataIsRdata(rrset.type)) {
       rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
     } else {
-      owned.reserve(rrset.rdatas.size());
       for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
       rdatas.assign(owned.begin(), owned.end());
     }
