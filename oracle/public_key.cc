@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <cstdio>
@@ -167,18 +168,27 @@ std::string EcdsaRawToDer(std::string_view raw) {
 // Parse is a pure function of (algorithm, key) and loading a key into OpenSSL 3 (EC group lookup,
 // EVP_PKEY_fromdata) costs more than verifying with it: results are memoized process-wide, bounded.
 Result<std::shared_ptr<const PublicKey>> PublicKey::Parse(uint8_t a, std::string_view key) {
+  // Per algorithm, by key octets (looked up by string_view: no key copy per lookup).
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Memo = std::unordered_map<std::string, Result<std::shared_ptr<const PublicKey>>, ViewHash, std::equal_to<>>;
   static std::mutex mu;
-  static auto* memo = new std::unordered_map<std::string, Result<std::shared_ptr<const PublicKey>>>();
-  std::string memo_key(1, char(a));
-  memo_key.append(key.data(), key.size());
+  static auto* memo = new std::array<Memo, 256>();
+  static size_t entries = 0;
   {
     std::lock_guard<std::mutex> lock(mu);
-    if (auto it = memo->find(memo_key); it != memo->end()) return it->second;
+    const Memo& m = (*memo)[a];
+    if (auto it = m.find(key); it != m.end()) return it->second;
   }
   auto parsed = ParseUncached(a, key);
   std::lock_guard<std::mutex> lock(mu);
-  if (memo->size() >= 4096) memo->clear();
-  memo->insert_or_assign(std::move(memo_key), parsed);
+  if (entries >= 4096) {
+    for (auto& m : *memo) m.clear();
+    entries = 0;
+  }
+  if ((*memo)[a].insert_or_assign(std::string(key), parsed).second) ++entries;
   return parsed;
 }
 

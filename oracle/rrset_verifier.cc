@@ -80,7 +80,9 @@ KeySet KeySet::FromRdatas(const std::vector<std::string_view>& rdatas) {
     k.protocol = u[2];
     k.algorithm = u[3];
     k.tag = KeyTag(r);
-    k.id = Sha256(r).substr(0, 16);
+    unsigned char digest[32];
+  internal::Sha256Into({r}, digest);
+  k.id.assign(reinterpret_cast<const char*>(digest), 16);
     auto loaded = PublicKey::Parse(k.algorithm, r.substr(4));
     if (loaded.ok()) {
       k.key = *loaded;
@@ -341,7 +343,7 @@ uint16_t RrsetVerifier::KeyTag(std::string_view dnskey_rdata) { return oracle::K
 
 std::shared_ptr<const KeySet> RrsetVerifier::SingleKey(std::string_view dnskey_rdata) const {
   std::lock_guard<std::mutex> lock(single_mu_);
-  auto it = single_keys_.find(std::string(dnskey_rdata));
+  auto it = single_keys_.find(dnskey_rdata);
   if (it != single_keys_.end()) return it->second;
   if (single_keys_.size() > 4096) single_keys_.clear();
   auto ks = std::make_shared<const KeySet>(KeySet::FromRdatas(std::vector<std::string_view>{dnskey_rdata}));

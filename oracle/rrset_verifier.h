@@ -189,7 +189,11 @@ class RrsetVerifier {
   VerdictCache* cache_;
   VerifyOptions options_;
   mutable std::mutex single_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const KeySet>> single_keys_;
+  struct ViewHash {  // looked up by string_view: no key copy per question
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  mutable std::unordered_map<std::string, std::shared_ptr<const KeySet>, ViewHash, std::equal_to<>> single_keys_;
 };
 
 }  // namespace rollcage::oracle
