@@ -14,9 +14,8 @@ namespace {
 // to *out without intermediate copies: the owner lowercased in place (length octets are below 64,
 // never letters), RDATA by view unless its canonical form differs (names in RDATA lowercased).
 RC_HOT_LEAF void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
-  thread_local std::vector<std::string> owned;  // per-thread scratch (no allocation once grown)
-  thread_local std::vector<std::string_view> rdatas;
-  owned.clear();
+  std::vector<std::string> owned;  // canonical copies (types with names in RDATA), freed here
+  thread_local std::vector<std::string_view> rdatas;  // per-thread scratch (no allocation once grown)
   rdatas.clear();
   if (dns::CanonicalRdataIsRdata(rrset.type)) {
     rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());

@@ -398,9 +398,8 @@ RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::
   if (rrset.rdatas.size() == 1 && dns::CanonicalRdataIsRdata(rrset.type)) {
     append(rrset.rdatas[0]);
   } else {
-    thread_local std::vector<std::string> owned;  // per-thread scratch (no allocation once grown)
-    thread_local std::vector<std::string_view> rdatas;
-    owned.clear();
+    std::vector<std::string> owned;  // canonical copies (types with names in RDATA), freed here
+    thread_local std::vector<std::string_view> rdatas;  // per-thread scratch (no allocation once grown)
     rdatas.clear();
     if (dns::CanonicalRdataIsRdata(rrset.type)) {
       rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
