@@ -8,25 +8,28 @@
 
 namespace rollcage::signer {
 
+std::vector<std::string_view>& SortedCanonicalRdata(const dns::RRset& rrset, std::vector<std::string>* owned) {
+  thread_local std::vector<std::string_view> rdatas;  // per-thread scratch (no allocation once grown)
+  rdatas.clear();
+  if (dns::CanonicalRdataIsRdata(rrset.type)) {
+    rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
+  } else {
+    for (const auto& rd : rrset.rdatas) owned->push_back(dns::CanonicalRdata(rrset.type, rd));
+    rdatas.assign(owned->begin(), owned->end());
+  }
+  if (rdatas.size() > 1) std::sort(rdatas.begin(), rdatas.end());
+  return rdatas;
+}
+
 namespace {
 
 // The RRset's records in canonical form and order (RFC 4034 §6.2, §6.3), duplicates once, appended
 // to *out without intermediate copies: the owner lowercased in place (length octets are below 64,
 // never letters), RDATA by view unless its canonical form differs (names in RDATA lowercased).
 RC_HOT_LEAF void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl, std::string* out) {
-  std::vector<std::string> owned;  // canonical copies (types with names in RDATA), freed here
-  thread_local std::vector<std::string_view> rdatas;  // per-thread scratch (no allocation once grown)
-  rdatas.clear();
-  if (dns::CanonicalRdataIsRdata(rrset.type)) {
-    rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
-  } else {
-    for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
-    rdatas.assign(owned.begin(), owned.end());
-  }
-  if (rdatas.size() > 1) {
-    std::sort(rdatas.begin(), rdatas.end());
-    rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
-  }
+  std::vector<std::string> owned;
+  std::vector<std::string_view>& rdatas = SortedCanonicalRdata(rrset, &owned);
+  rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
   const std::string& owner = rrset.owner.wire();
   size_t total = 0;
   for (std::string_view rd : rdatas) total += owner.size() + 10 + rd.size();

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "dns/name.h"
@@ -21,6 +23,11 @@ namespace rollcage::signer {
 // The RRs of rrset in canonical form and order, as they follow the RRSIG RDATA in the signed data:
 // owner (lowercase) | type | class | original TTL | RDLENGTH | canonical RDATA, duplicates dropped.
 std::string CanonicalRrsetData(const dns::RRset& rrset, uint32_t original_ttl);
+
+// The canonical forms of an RRset's RDATA (RFC 4034 §6.2), sorted (duplicates kept): views of the
+// RDATA itself, or of copies put in *owned for types with names in their RDATA. The vector is
+// per-thread scratch, valid until the next call on the same thread.
+std::vector<std::string_view>& SortedCanonicalRdata(const dns::RRset& rrset, std::vector<std::string>* owned);
 
 // The RRSIG RDATA fields for rrset signed by key (everything but the signature).
 dns::RrsigData RrsigFields(const dns::RRset& rrset, const dns::Name& signer, uint8_t algorithm, uint16_t key_tag,

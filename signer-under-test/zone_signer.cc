@@ -398,17 +398,8 @@ RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::
   if (rrset.rdatas.size() == 1 && dns::CanonicalRdataIsRdata(rrset.type)) {
     append(rrset.rdatas[0]);
   } else {
-    std::vector<std::string> owned;  // canonical copies (types with names in RDATA), freed here
-    thread_local std::vector<std::string_view> rdatas;  // per-thread scratch (no allocation once grown)
-    rdatas.clear();
-    if (dns::CanonicalRdataIsRdata(rrset.type)) {
-      rdatas.assign(rrset.rdatas.begin(), rrset.rdatas.end());
-    } else {
-      for (const auto& rd : rrset.rdatas) owned.push_back(dns::CanonicalRdata(rrset.type, rd));
-      rdatas.assign(owned.begin(), owned.end());
-    }
-    std::sort(rdatas.begin(), rdatas.end());
-    for (std::string_view rd : rdatas) append(rd);
+    std::vector<std::string> owned;
+    for (std::string_view rd : SortedCanonicalRdata(rrset, &owned)) append(rd);
   }
   k += "|";
   k += key_identity;
