@@ -5,6 +5,7 @@
 #   bench/fuzz.sh [--seconds N] [--seed N] [--repeat K] [--sanitizer address|none] [--prebuilt DIR] [--out DIR] [TARGET...]
 #   bench/fuzz.sh --time-to-find MUTANT [--target scenario|scenario_hsm] [--runs K] [--limit S]
 #                 [--without-witnesses] [--prebuilt DIR] [--out DIR]
+#   bench/fuzz.sh --replay INPUTS [--target T] [--repeat K] [--prebuilt DIR] [--out DIR]
 #
 # The targets come from tools/oss-fuzz/build.sh with OSS-Fuzz's libFuzzer + ASan flags (the build of
 # tools/oss-fuzz/run_all.sh, shared through tools/oss-fuzz/lib.sh): --prebuilt DIR uses what build.sh
@@ -28,13 +29,20 @@
 # --without-witnesses leaves them out of the corpus, to time the search rather than the replay.
 # Acceptance: sign-by-tag from corpus/scenario in under 60 s.
 #
+# Replay (--replay INPUTS): the work per input, without the search. The target (default scenario)
+# runs every file of the directory INPUTS once, as separate inputs (libFuzzer -runs=0: no mutation,
+# -detect_leaks=0), --repeat K times (default 1); prints the wall seconds of each pass, their median
+# and milliseconds per input, and the allocations per input (first runs only, from one more pass
+# with -trace_malloc=1). The same INPUTS (a corpus a fuzzing run left, say) measured on two builds
+# compare their speed within a few percent, where exec/s differs by ±10 % from run to run.
+#
 # Figures, not pass/fail; the machine's load shows in the wall-clock figures. Exit 4 if the build
 # fails, 2 on bad usage.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/oss-fuzz/lib.sh"
 
-seconds=30 prebuilt="" out="${OUT:-}" mutant="" target=scenario runs=3 limit=600 nowit=0 only=() seed="" sanitizer=address repeat=1
+seconds=30 prebuilt="" out="${OUT:-}" mutant="" replay="" target=scenario runs=3 limit=600 nowit=0 only=() seed="" sanitizer=address repeat=1
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,6 +57,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="${2:-}"; shift 2 ;;
     --limit) limit="${2:-}"; shift 2 ;;
     --without-witnesses) nowit=1; shift ;;
+    --replay) replay="${2:-}"; [ -n "$replay" ] || { echo "bench/fuzz.sh: --replay takes a directory of inputs" >&2; exit 2; }; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "bench/fuzz.sh: unknown option $1 (--help)" >&2; exit 2 ;;
     *) only+=("${1%_fuzz}_fuzz"); shift ;;
@@ -58,7 +67,9 @@ for v in "$seconds" "$runs" "$limit" "$repeat" ${seed:+"$seed"}; do
   case "$v" in ''|*[!0-9]*|0) echo "bench/fuzz.sh: --seconds, --seed, --repeat, --runs and --limit take positive whole numbers" >&2; exit 2 ;; esac
 done
 case "$sanitizer" in address|none) ;; *) echo "bench/fuzz.sh: --sanitizer is address or none" >&2; exit 2 ;; esac
-[ -n "$mutant" ] || [ "$target" = scenario ] || { echo "bench/fuzz.sh: --target goes with --time-to-find" >&2; exit 2; }
+[ -n "$mutant" ] || [ -n "$replay" ] || [ "$target" = scenario ] || { echo "bench/fuzz.sh: --target goes with --time-to-find or --replay" >&2; exit 2; }
+[ -z "$replay" ] || [ -d "$replay" ] || { echo "bench/fuzz.sh: --replay $replay: not a directory" >&2; exit 2; }
+[ -z "$replay" ] || [ -z "$mutant" ] || { echo "bench/fuzz.sh: --replay and --time-to-find are separate modes" >&2; exit 2; }
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -67,6 +78,34 @@ mapfile -t targets < <(rc_targets "$dir")
 [ ${#targets[@]} -gt 0 ] || { echo "bench/fuzz.sh: no fuzz targets in $dir" >&2; exit 4; }
 has_target() { printf '%s\n' "${targets[@]}" | grep -qx "$1"; }
 load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo "?"; }
+
+# --- replay ----------------------------------------------------------------------------------------
+if [ -n "$replay" ]; then
+  t="${target}_fuzz"
+  has_target "$t" || { echo "bench/fuzz.sh: no target $t in $dir" >&2; exit 2; }
+  inputs="$(cd "$replay" && pwd)"
+  n=$(find "$inputs" -maxdepth 1 -type f | wc -l)
+  [ "$n" -gt 0 ] || { echo "bench/fuzz.sh: --replay $replay holds no files" >&2; exit 2; }
+  echo "bench/fuzz.sh: $t replays $n inputs from $replay, $repeat pass(es); load $(load), $(nproc) CPUs"
+  walls=()
+  for i in $(seq 1 "$repeat"); do
+    t0=$(date +%s.%N)
+    (cd "$tmp" && unset ROLLCAGE_MUTANT && "$dir/$t" -runs=0 -detect_leaks=0 -max_len=1000000 "$inputs") >"$tmp/replay.$i.log" 2>&1
+    rc=$?
+    t1=$(date +%s.%N)
+    [ $rc = 0 ] || { echo "bench/fuzz.sh: pass $i failed (exit $rc): $(rc_failure "$tmp/replay.$i.log")" >&2; exit 1; }
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')")
+  done
+  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  # Allocations: libFuzzer counts them per run while it looks for leaks; a run that allocated more
+  # than it freed runs again (its STOP line says DIFFERENT), and that second run is not counted.
+  allocs=$(cd "$tmp" && unset ROLLCAGE_MUTANT && "$dir/$t" -runs=0 -trace_malloc=1 -max_len=1000000 "$inputs" 2>&1 |
+    grep -a 'MallocFreeTracer: STOP' |
+    awk 'skip { skip = 0; next } { m += $3; n++; if ($5 == "(DIFFERENT)") skip = 1 } END { if (n) printf "%.0f", m / n }')
+  echo "passes (s): ${walls[*]}"
+  awk -v m="$median" -v n="$n" -v a="${allocs:--}" 'BEGIN { printf "median %.2f s, %.2f ms per input, %s allocations per input\n", m, 1000 * m / n, a }'
+  exit 0
+fi
 
 # --- time to find ---------------------------------------------------------------------------------
 if [ -n "$mutant" ]; then
