@@ -264,7 +264,10 @@ TEST(ZoneSignerTest, IncrementalResigningReusesFreshSignaturesOnly) {
   // around it are signed again.
   std::string edited = kCheckZone;
   edited.replace(edited.find("192.0.2.2"), 9, "192.0.2.9");
-  o.reuse = &first->cache;
+  // (Each signing below gets its own copy of the first cache: the entries a signing reuses move out
+  // of the cache it was given into its result's cache.)
+  SignatureCache reuse2 = first->cache;
+  o.reuse = &reuse2;
   o.refresh = 5 * 86400;
   auto second = ZoneSigner(f.store, o).Sign(ParseZone(edited), f.keys, kNow + 86400);
   ASSERT_TRUE(second.ok());
@@ -272,8 +275,12 @@ TEST(ZoneSignerTest, IncrementalResigningReusesFreshSignaturesOnly) {
   EXPECT_LT(second->reused, second->signatures);
   EXPECT_GE(second->signatures - second->reused, 1u);  // the edited RRset (same input serial: same SOA)
   EXPECT_EQ(CountBadSignatures(second->zone, f.keys), 0);
+  EXPECT_EQ(reuse2.size(), first->cache.size() - second->reused);  // what is left was not used
+  EXPECT_EQ(second->cache.size(), second->signatures);
 
   // Ten days later every signature has less than the refresh interval left: all are renewed.
+  SignatureCache reuse3 = first->cache;
+  o.reuse = &reuse3;
   auto third = ZoneSigner(f.store, o).Sign(ParseZone(edited), f.keys, kNow + 10 * 86400);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->reused, 0u);
@@ -283,6 +290,8 @@ TEST(ZoneSignerTest, IncrementalResigningReusesFreshSignaturesOnly) {
   for (auto& k : no_zsk_reuse) k.signs_zone = k.signs_dnskey;  // the KSK only ... and it signs the zone
   no_zsk_reuse[0].signs_zone = true;
   no_zsk_reuse[1].signs_zone = false;
+  SignatureCache reuse4 = first->cache;
+  o.reuse = &reuse4;
   auto fourth = ZoneSigner(f.store, o).Sign(ParseZone(edited), no_zsk_reuse, kNow + 86400);
   ASSERT_TRUE(fourth.ok());
   EXPECT_EQ(CountBadSignatures(fourth->zone, no_zsk_reuse), 0);
