@@ -70,6 +70,8 @@ Result<RrsigView> RrsigView::Parse(std::string_view rdata) {
     p += len;
     if (p - 18 > 255) return BadInput("RRSIG signer name longer than 255 octets");
   }
+  // (The root label counts too: 255 octets at most in all, RFC 1035 §3.1, as dns::Name::ReadWire.)
+  if (p - 18 > 255) return BadInput("RRSIG signer name longer than 255 octets");
   if (p > rdata.size()) return BadInput("RRSIG signer name truncated");
   v.signer_wire = rdata.substr(18, p - 18);
   v.signature = rdata.substr(p);

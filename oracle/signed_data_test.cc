@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/encoding.h"
+#include "dns/rdata.h"
 #include "dns/rr.h"
 
 namespace rollcage::oracle {
@@ -41,6 +44,30 @@ TEST(SignedData, RrsigViewParsesAndRejectsTruncation) {
   EXPECT_EQ(v->key_tag, 4711);
   EXPECT_EQ(v->signature.size(), 3u);
   for (size_t n = 0; n < 18 + 9; ++n) EXPECT_FALSE(RrsigView::Parse(r.substr(0, n)).ok()) << n;
+}
+
+// A signer name of 256 octets with its root label is refused, as dns::RrsigData::Parse refuses it;
+// 255 are accepted.
+TEST(SignedData, RrsigViewRefusesSignerNamesOver255Octets) {
+  auto rdata_with_name_of = [](size_t octets) {
+    std::string r(18, '\0');
+    size_t left = octets - 1;  // the root label
+    while (left > 0) {
+      size_t label = std::min<size_t>(63, left - 1);
+      r.push_back(char(label));
+      r.append(label, 'a');
+      left -= label + 1;
+    }
+    r.push_back('\0');
+    return r + "sig";
+  };
+  for (size_t octets : {254u, 255u, 256u}) {
+    std::string r = rdata_with_name_of(octets);
+    ASSERT_EQ(r.size(), 18 + octets + 3);
+    bool ok = octets <= 255;
+    EXPECT_EQ(RrsigView::Parse(r).ok(), ok) << octets;
+    EXPECT_EQ(dns::RrsigData::Parse(r).ok(), ok) << octets;
+  }
 }
 
 TEST(SignedData, BuildsSortedDedupedCanonicalData) {
