@@ -301,7 +301,6 @@ bool CanonicalRdataIsRdata(uint16_t type) {
   return !LayoutFor(type, &l);
 }
 
-
 RC_HOT_LEAF int CompareCanonicalRdata(uint16_t type, std::string_view a, std::string_view b) {
   // The canonical forms compared octet by octet as they are made, without copies (a zone's RRSIGs
   // are sorted by this: their signer names are names, their signatures are not).

@@ -1,5 +1,7 @@
 #include "oracle/public_key.h"
 
+#include "base/string_map.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -168,12 +170,8 @@ std::string EcdsaRawToDer(std::string_view raw) {
 // Parse is a pure function of (algorithm, key) and loading a key into OpenSSL 3 (EC group lookup,
 // EVP_PKEY_fromdata) costs more than verifying with it: results are memoized process-wide, bounded.
 Result<std::shared_ptr<const PublicKey>> PublicKey::Parse(uint8_t a, std::string_view key) {
-  // Per algorithm, by key octets (looked up by string_view: no key copy per lookup).
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using Memo = std::unordered_map<std::string, Result<std::shared_ptr<const PublicKey>>, ViewHash, std::equal_to<>>;
+  // Per algorithm, by key octets (looked up without copying the key).
+  using Memo = StringMap<Result<std::shared_ptr<const PublicKey>>>;
   static std::mutex mu;
   static auto* memo = new std::array<Memo, 256>();
   static size_t entries = 0;

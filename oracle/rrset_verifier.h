@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/string_map.h"
 #include "base/time.h"
 #include "dns/name.h"
 #include "dns/rr.h"
@@ -189,11 +190,7 @@ class RrsetVerifier {
   VerdictCache* cache_;
   VerifyOptions options_;
   mutable std::mutex single_mu_;
-  struct ViewHash {  // looked up by string_view: no key copy per question
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  mutable std::unordered_map<std::string, std::shared_ptr<const KeySet>, ViewHash, std::equal_to<>> single_keys_;
+  mutable StringMap<std::shared_ptr<const KeySet>> single_keys_;  // looked up without copying the key
 };
 
 }  // namespace rollcage::oracle

@@ -30,15 +30,19 @@ RC_HOT_LEAF void AppendCanonicalRrsetData(const dns::RRset& rrset, uint32_t orig
   std::vector<std::string> owned;
   std::vector<std::string_view>& rdatas = SortedCanonicalRdata(rrset, &owned);
   rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
+  // Owner, type, class and TTL: the same before every RDATA, made once (a name has 255 octets at most).
   const std::string& owner = rrset.owner.wire();
+  char header[255 + 8];
+  size_t hlen = 0;
+  for (char c : owner) header[hlen++] = c >= 'A' && c <= 'Z' ? char(c + 32) : c;
+  for (int sh = 8; sh >= 0; sh -= 8) header[hlen++] = char(rrset.type >> sh);
+  for (int sh = 8; sh >= 0; sh -= 8) header[hlen++] = char(rrset.rrclass >> sh);
+  for (int sh = 24; sh >= 0; sh -= 8) header[hlen++] = char(original_ttl >> sh);
   size_t total = 0;
-  for (std::string_view rd : rdatas) total += owner.size() + 10 + rd.size();
+  for (std::string_view rd : rdatas) total += hlen + 2 + rd.size();
   out->reserve(out->size() + total);
   for (std::string_view rd : rdatas) {
-    for (char c : owner) out->push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);
-    AppendU16(*out, rrset.type);
-    AppendU16(*out, rrset.rrclass);
-    AppendU32(*out, original_ttl);
+    out->append(header, hlen);
     AppendU16(*out, uint16_t(rd.size()));
     out->append(rd);
   }

@@ -53,6 +53,15 @@ void LowLevel(std::initializer_list<std::string_view> parts, unsigned char* out)
   Final(out, &c);
 }
 
+// The digest of a || b as a string.
+template <class Ctx, int (*Init)(Ctx*), int (*Update)(Ctx*, const void*, size_t), int (*Final)(unsigned char*, Ctx*),
+          size_t kLen>
+std::string LowLevelOf(std::string_view a, std::string_view b) {
+  unsigned char out[kLen];
+  LowLevel<Ctx, Init, Update, Final>({a, b}, out);
+  return std::string(reinterpret_cast<char*>(out), kLen);
+}
+
 }  // namespace
 
 void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]) {
@@ -60,24 +69,14 @@ void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out
 }
 
 std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b) {
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  auto done = [&buf](size_t n) { return std::string(reinterpret_cast<char*>(buf), n); };
-  switch (EVP_MD_get_type(md)) {
-    case NID_sha1:
-      LowLevel<SHA_CTX, SHA1_Init, SHA1_Update, SHA1_Final>({a, b}, buf);
-      return done(SHA_DIGEST_LENGTH);
-    case NID_sha256:
-      LowLevel<SHA256_CTX, SHA256_Init, SHA256_Update, SHA256_Final>({a, b}, buf);
-      return done(SHA256_DIGEST_LENGTH);
-    case NID_sha384:
-      LowLevel<SHA512_CTX, SHA384_Init, SHA384_Update, SHA384_Final>({a, b}, buf);
-      return done(SHA384_DIGEST_LENGTH);
-    case NID_sha512:
-      LowLevel<SHA512_CTX, SHA512_Init, SHA512_Update, SHA512_Final>({a, b}, buf);
-      return done(SHA512_DIGEST_LENGTH);
-    default:
-      break;
+  switch (EVP_MD_get_type(md)) {  // the four digests DNSSEC uses: low level
+    case NID_sha1: return LowLevelOf<SHA_CTX, SHA1_Init, SHA1_Update, SHA1_Final, SHA_DIGEST_LENGTH>(a, b);
+    case NID_sha256: return LowLevelOf<SHA256_CTX, SHA256_Init, SHA256_Update, SHA256_Final, 32>(a, b);
+    case NID_sha384: return LowLevelOf<SHA512_CTX, SHA384_Init, SHA384_Update, SHA384_Final, 48>(a, b);
+    case NID_sha512: return LowLevelOf<SHA512_CTX, SHA512_Init, SHA512_Update, SHA512_Final, 64>(a, b);
+    default: break;
   }
+  unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_MD_CTX* ctx = ThreadMdCtx();
   EVP_DigestInit_ex2(ctx, md, nullptr);

@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <optional>
 
+#include "base/encoding.h"
 #include "dns/rdata.h"
+#include "oracle/signed_data.h"
 
 namespace rollcage::oracle::temporal {
 namespace {
@@ -133,9 +135,8 @@ bool MustBeSigned(const Name& owner, uint16_t type, const Name& apex, const std:
   return true;
 }
 
-// The fields of an RRSIG RDATA the temporal oracle uses, read in place. False when the RDATA is not
-// a well-formed RRSIG (what dns::RrsigData::Parse refuses: under 19 octets, or a signer name that
-// is truncated, compressed or longer than 255 octets).
+// The fields of an RRSIG RDATA the temporal oracle uses, read in place (RrsigView). False when the
+// RDATA is not a well-formed RRSIG.
 struct Parsed {
   uint32_t inception = 0, expiration = 0;
   uint16_t key_tag = 0;
@@ -143,40 +144,19 @@ struct Parsed {
   bool signer_is_apex = false;
 };
 bool ParseRrsig(std::string_view rdata, const Name& apex, Parsed* out) {
-  if (rdata.size() < 19) return false;
-  const auto* u = reinterpret_cast<const unsigned char*>(rdata.data());
-  auto u32 = [u](size_t i) { return uint32_t(u[i]) << 24 | uint32_t(u[i + 1]) << 16 | uint32_t(u[i + 2]) << 8 | u[i + 3]; };
-  out->algorithm = u[2];
-  out->expiration = u32(8);
-  out->inception = u32(12);
-  out->key_tag = uint16_t(u[16] << 8 | u[17]);
-  size_t p = 18;
-  while (true) {
-    if (p >= rdata.size()) return false;
-    unsigned len = u[p];
-    if (len > 63) return false;
-    if (len == 0) {
-      ++p;
-      break;
-    }
-    p += 1 + len;
-    if (p - 18 > 255) return false;
-  }
-  if (p - 18 > 255) return false;
-  std::string_view signer = rdata.substr(18, p - 18);
-  const std::string& a = apex.wire();
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
-  out->signer_is_apex = signer.size() == a.size() &&
-                        std::equal(signer.begin(), signer.end(), a.begin(), [&](char x, char y) {
-                          return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
-                        });
+  auto v = RrsigView::Parse(rdata);
+  if (!v.ok()) return false;
+  out->inception = v->inception;
+  out->expiration = v->expiration;
+  out->key_tag = v->key_tag;
+  out->algorithm = v->algorithm;
+  out->signer_is_apex = dns::CanonicalCompare(v->signer_wire, apex.wire()) == 0;  // (case-insensitive)
   return true;
 }
 
 // The Type Covered field of an RRSIG RDATA, read in place (0 when too short to be an RRSIG).
 uint16_t TypeCovered(std::string_view rdata) {
-  if (rdata.size() < 18) return 0;
-  return uint16_t((uint8_t(rdata[0]) << 8) | uint8_t(rdata[1]));
+  return rdata.size() < 18 ? 0 : ReadU16(reinterpret_cast<const unsigned char*>(rdata.data()));
 }
 
 }  // namespace
@@ -525,6 +505,25 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     return Ids{b.verifiers.data() + v.sigs.front().vbegin, b.verifiers.data() + v.sigs.back().vbegin + v.sigs.back().vcount};
   };
   auto holds = [](const std::vector<int>& keys, int k) { return std::binary_search(keys.begin(), keys.end(), k); };
+  // How v's signatures by any of `keys` (sorted) fare at t: one valid (ok), else whether one is outside
+  // its validity period (time_fail; before: the last such is not yet valid).
+  struct SignedBy {
+    bool ok = false, time_fail = false, before = false;
+  };
+  auto signed_by = [&](const RVersion& v, const std::vector<int>& keys, UnixTime t) {
+    SignedBy r;
+    for (const auto& s : v.sigs) {
+      Ids vs = verifiers_of(s);
+      if (!std::any_of(vs.begin(), vs.end(), [&](int x) { return holds(keys, x); })) continue;
+      if (time_valid(s, t)) {
+        r.ok = true;
+        break;
+      }
+      r.time_fail = true;
+      r.before = t < s.inception;
+    }
+    return r;
+  };
   // Scratch, reused from instant to instant.
   std::vector<const RVersion*> kset;
   std::vector<const DsVer*> ds_or_none;
@@ -574,20 +573,7 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
         for (int key : b.version_keys[k->id]) {
           if (!d || trusts(*d, key)) trusted.push_back(key);
         }
-        bool ok = false, time_fail = false, before = false;
-        for (const auto& s : k->sigs) {
-          Ids vs = verifiers_of(s);
-          bool by_trusted = std::any_of(vs.begin(), vs.end(), [&](int v) {
-            return std::find(trusted.begin(), trusted.end(), v) != trusted.end();
-          });
-          if (!by_trusted) continue;
-          if (time_valid(s, t)) {
-            ok = true;
-            break;
-          }
-          time_fail = true;
-          before = t < s.inception;
-        }
+        auto [ok, time_fail, before] = signed_by(*k, trusted, t);
         if (ok) continue;
         if (time_fail) {
           record(before ? TemporalClass::kSignatureNotYetValid : TemporalClass::kSignatureExpiredWhileCacheable, *k, *k, d,
@@ -602,50 +588,36 @@ Result<TemporalReport> CheckTimeline(const timeline::Timeline& tl, SignatureJudg
     }
     // Every other RRset under every cacheable DNSKEY RRset.
     for (int pos : present) {
-      {
-        const RVersion& r = b.versions[candidates[pos].id];
-        const Ids made_by = made_by_of(r);  // (versions no key verifies are static findings, not here)
-        for (const RVersion* k : kset) {
-          ++report.mixes_checked;
-          const auto& ks = b.version_keys[k->id];
-          bool ok = false, time_fail = false, before = false;
-          for (const auto& s : r.sigs) {
-            Ids vs = verifiers_of(s);
-            bool in_k = std::any_of(vs.begin(), vs.end(), [&](int v) { return holds(ks, v); });
-            if (!in_k) continue;
-            if (time_valid(s, t)) {
-              ok = true;
-              break;
-            }
-            time_fail = true;
-            before = t < s.inception;
-          }
-          if (ok) continue;
-          if (time_fail) {
-            record(before ? TemporalClass::kSignatureNotYetValid : TemporalClass::kSignatureExpiredWhileCacheable, r, *k,
-                   nullptr, t,
-                   std::string(before ? "signature not yet valid" : "signature expired") +
-                       " while the RRset is served or cacheable");
-            continue;
-          }
-          // None of the keys that signed r is in k: k is older (key used too early) or newer
-          // (key removed too early) than the keys r needs.
-          int first_with = -1, last_with = -1;
-          for (int kid : dnskey_ids) {
-            const auto& kk = b.version_keys[kid];
-            if (std::any_of(made_by.begin(), made_by.end(), [&](int v) { return holds(kk, v); })) {
-              if (first_with < 0) first_with = kid;
-              last_with = kid;
-            }
-          }
-          bool too_early = first_with >= 0 ? b.versions[first_with].start > k->start : false;
-          const RVersion& stale = too_early ? *k : r;
-          TemporalClass cls = too_early ? TemporalClass::kKeyUsedTooEarly : TemporalClass::kKeyRemovedTooEarly;
-          if (ttl_not_honoured(stale, t)) cls = TemporalClass::kTtlChangeNotHonoured;
-          record(cls, r, *k, nullptr, t,
-                 too_early ? "signed only by key tag " + tags_of(made_by) + ", which the cached DNSKEY RRset does not hold yet"
-                           : "signed only by key tag " + tags_of(made_by) + ", which the DNSKEY RRset no longer holds");
+      const RVersion& r = b.versions[candidates[pos].id];
+      const Ids made_by = made_by_of(r);  // (versions no key verifies are static findings, not here)
+      for (const RVersion* k : kset) {
+        ++report.mixes_checked;
+        auto [ok, time_fail, before] = signed_by(r, b.version_keys[k->id], t);
+        if (ok) continue;
+        if (time_fail) {
+          record(before ? TemporalClass::kSignatureNotYetValid : TemporalClass::kSignatureExpiredWhileCacheable, r, *k,
+                 nullptr, t,
+                 std::string(before ? "signature not yet valid" : "signature expired") +
+                     " while the RRset is served or cacheable");
+          continue;
         }
+        // None of the keys that signed r is in k: k is older (key used too early) or newer
+        // (key removed too early) than the keys r needs.
+        int first_with = -1, last_with = -1;
+        for (int kid : dnskey_ids) {
+          const auto& kk = b.version_keys[kid];
+          if (std::any_of(made_by.begin(), made_by.end(), [&](int v) { return holds(kk, v); })) {
+            if (first_with < 0) first_with = kid;
+            last_with = kid;
+          }
+        }
+        bool too_early = first_with >= 0 ? b.versions[first_with].start > k->start : false;
+        const RVersion& stale = too_early ? *k : r;
+        TemporalClass cls = too_early ? TemporalClass::kKeyUsedTooEarly : TemporalClass::kKeyRemovedTooEarly;
+        if (ttl_not_honoured(stale, t)) cls = TemporalClass::kTtlChangeNotHonoured;
+        record(cls, r, *k, nullptr, t,
+               too_early ? "signed only by key tag " + tags_of(made_by) + ", which the cached DNSKEY RRset does not hold yet"
+                         : "signed only by key tag " + tags_of(made_by) + ", which the DNSKEY RRset no longer holds");
       }
     }
   }
