@@ -1,4 +1,5 @@
 #include "base/time.h"
+#include "base/hot.h"
 
 #include <cctype>
 #include <ctime>
@@ -85,7 +86,7 @@ std::string FormatTimeCompact(UnixTime t) {
   return buf;
 }
 
-UnixTime ExpandRrsigTime(uint32_t field, UnixTime reference) {
+RC_HOT_LEAF UnixTime ExpandRrsigTime(uint32_t field, UnixTime reference) {
   // Choose the value congruent to field mod 2^32 closest to reference.
   int64_t base = reference - (reference & 0xffffffffLL);
   int64_t best = base + field;

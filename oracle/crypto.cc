@@ -1,6 +1,9 @@
 #include "oracle/crypto.h"
+#include "base/hot.h"
 
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 
 #include <algorithm>
 #include <memory>
@@ -37,7 +40,13 @@ std::string AlgorithmName(uint8_t a) {
   }
 }
 
-uint16_t KeyTag(std::string_view rdata) {
+const EC_GROUP* EcdsaGroup(uint8_t algorithm) {
+  static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  static const EC_GROUP* p384 = EC_GROUP_new_by_curve_name(NID_secp384r1);
+  return algorithm == alg::kEcdsaP256Sha256 ? p256 : algorithm == alg::kEcdsaP384Sha384 ? p384 : nullptr;
+}
+
+RC_HOT_LEAF uint16_t KeyTag(std::string_view rdata) {
   const auto* k = reinterpret_cast<const unsigned char*>(rdata.data());
   if (rdata.size() >= 4 && k[3] == alg::kRsaMd5) {
     // RFC 4034 B.1: the most significant 16 bits of the least significant 24 bits of the modulus.

@@ -11,6 +11,8 @@
 
 #include "dns/name.h"
 
+typedef struct ec_group_st EC_GROUP;
+
 namespace rollcage::oracle {
 
 // DNSSEC algorithm numbers (IANA "DNS Security Algorithm Numbers").
@@ -24,6 +26,10 @@ inline constexpr uint8_t kRsaMd5 = 1, kDsa = 3, kRsaSha1 = 5, kDsaNsec3Sha1 = 6,
 bool AlgorithmSupported(uint8_t algorithm);
 // "ECDSAP256SHA256", or "ALG99" for an unknown number.
 std::string AlgorithmName(uint8_t algorithm);
+
+// The curve of an ECDSA algorithm (13: P-256, 14: P-384), built once and only read afterwards
+// (EC_GROUP is safe for concurrent reads); null for other algorithms.
+const EC_GROUP* EcdsaGroup(uint8_t algorithm);
 
 // Key tag of a DNSKEY RDATA (RFC 4034 Appendix B; B.1 for algorithm 1). Total on any input.
 uint16_t KeyTag(std::string_view dnskey_rdata);

@@ -23,19 +23,12 @@ struct CtxFree {
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
 using Point = std::unique_ptr<EC_POINT, PointFree>;
 
-// The curve groups are built once and only read afterwards (EC_GROUP is safe for concurrent reads).
-const EC_GROUP* Group(uint8_t algorithm) {
-  static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-  static const EC_GROUP* p384 = EC_GROUP_new_by_curve_name(NID_secp384r1);
-  return algorithm == alg::kEcdsaP256Sha256 ? p256 : algorithm == alg::kEcdsaP384Sha384 ? p384 : nullptr;
-}
-
 }  // namespace
 
 std::vector<std::string> RecoverEcdsaPublicKeys(uint8_t algorithm, std::string_view digest,
                                                 std::string_view signature) {
   std::vector<std::string> out;
-  const EC_GROUP* group = Group(algorithm);
+  const EC_GROUP* group = EcdsaGroup(algorithm);
   if (!group) return out;
   size_t half = algorithm == alg::kEcdsaP256Sha256 ? 32 : 48;
   if (signature.size() != 2 * half || digest.empty()) return out;

@@ -4,6 +4,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <mutex>
 #include <cstdio>
+#include <cstring>
 #include <unordered_map>
 
 #include "oracle/crypto.h"
@@ -87,27 +89,24 @@ Result<EVP_PKEY*> LoadRsa(std::string_view key, int* bits) {
   return out;
 }
 
-Result<EVP_PKEY*> LoadEc(uint8_t a, std::string_view key) {
+Result<EC_POINT*> LoadEc(uint8_t a, std::string_view key) {
   size_t want = a == alg::kEcdsaP256Sha256 ? 64 : 96;
   if (key.size() != want) {
     return BadInput(AlgorithmName(a) + " public key must be " + std::to_string(want) + " octets, got " +
                     std::to_string(key.size()) + " (RFC 6605 §4)");
   }
-  std::string point(1, '\x04');
-  point += key;
-  char group[16];
-  std::snprintf(group, sizeof group, "%s", a == alg::kEcdsaP256Sha256 ? "prime256v1" : "secp384r1");
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
-      OSSL_PARAM_construct_end()};
-  CtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* pkey = nullptr;
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 || !pkey) {
+  unsigned char point[1 + 96];
+  point[0] = 0x04;  // uncompressed: x || y
+  std::memcpy(point + 1, key.data(), key.size());
+  const EC_GROUP* group = EcdsaGroup(a);
+  EC_POINT* q = group ? EC_POINT_new(group) : nullptr;
+  // oct2point checks that (x, y) is on the curve; the point at infinity has no such encoding.
+  if (!q || EC_POINT_oct2point(group, q, point, 1 + key.size(), nullptr) != 1) {
+    EC_POINT_free(q);
+    ERR_clear_error();
     return BadInput(AlgorithmName(a) + " public key is not a point on the curve");
   }
-  return pkey;
+  return q;
 }
 
 Result<EVP_PKEY*> LoadEd(uint8_t a, std::string_view key) {
@@ -141,14 +140,65 @@ void AppendDerInteger(std::string& out, std::string_view v) {
 // verify any number of digests. Bounded: cleared when it grows past kMaxContexts keys.
 struct ThreadContexts {
   static constexpr size_t kMaxContexts = 64;
-  std::unordered_map<uint64_t, EVP_PKEY_CTX*> map;
+  std::unordered_map<uint64_t, EVP_PKEY_CTX*> map;   // ECDSA, RSA: EVP_PKEY_verify
+  std::unordered_map<uint64_t, EVP_MD_CTX*> eddsa;   // EdDSA: EVP_DigestVerify
   ~ThreadContexts() { Clear(); }
   void Clear() {
     for (auto& [k, c] : map) EVP_PKEY_CTX_free(c);
+    for (auto& [k, c] : eddsa) EVP_MD_CTX_free(c);
     map.clear();
+    eddsa.clear();
   }
 };
 thread_local ThreadContexts tl_contexts;
+
+// Per-thread scratch for ECDSA verification: a BN_CTX and the numbers and point of SEC 1 §4.1.4,
+// made once, so a verification allocates only inside EC_POINT_mul.
+struct EcScratch {
+  BN_CTX* ctx = BN_CTX_new();
+  BIGNUM *r = BN_new(), *s = BN_new(), *e = BN_new(), *w = BN_new(), *u1 = BN_new(), *u2 = BN_new(), *x = BN_new();
+  EC_POINT* point[2] = {nullptr, nullptr};  // R, per curve (P-256, P-384)
+  bool ok() const { return ctx && r && s && e && w && u1 && u2 && x; }
+  ~EcScratch() {
+    BN_CTX_free(ctx);
+    for (BIGNUM* b : {r, s, e, w, u1, u2, x}) BN_free(b);
+    for (EC_POINT* p : point) EC_POINT_free(p);
+  }
+};
+thread_local EcScratch tl_ec;
+
+// SEC 1 §4.1.4 (FIPS 186-4 §6.4.2), with r||s as RFC 6605 §4 gives it. The same checks and
+// arithmetic as OpenSSL's own ECDSA verification (ossl_ecdsa_simple_verify_sig).
+PublicKey::Outcome EcdsaVerify(uint8_t a, const EC_POINT* q, std::string_view digest, std::string_view signature) {
+  using Outcome = PublicKey::Outcome;
+  const EC_GROUP* group = EcdsaGroup(a);
+  EcScratch& t = tl_ec;
+  if (!group || !q || !t.ok() || digest.empty()) return Outcome::kInvalid;
+  const BIGNUM* n = EC_GROUP_get0_order(group);
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  int half = int(signature.size() / 2);
+  if (!BN_bin2bn(sig, half, t.r) || !BN_bin2bn(sig + half, half, t.s)) return Outcome::kInvalid;
+  // 1 <= r, s < n.
+  if (BN_is_zero(t.r) || BN_is_zero(t.s) || BN_cmp(t.r, n) >= 0 || BN_cmp(t.s, n) >= 0) return Outcome::kInvalid;
+  // e: the leftmost bits of the digest, as many as the order has.
+  if (!BN_bin2bn(reinterpret_cast<const unsigned char*>(digest.data()), int(digest.size()), t.e)) {
+    return Outcome::kInvalid;
+  }
+  int excess = int(digest.size()) * 8 - BN_num_bits(n);
+  if (excess > 0 && !BN_rshift(t.e, t.e, excess)) return Outcome::kInvalid;
+  EC_POINT*& R = t.point[a == alg::kEcdsaP256Sha256 ? 0 : 1];
+  if (!R) R = EC_POINT_new(group);
+  // w = s^-1, u1 = e·w, u2 = r·w (mod n); R = u1·G + u2·Q; valid when R is finite and x(R) = r (mod n).
+  bool ok = R && BN_mod_inverse(t.w, t.s, n, t.ctx) && BN_mod_mul(t.u1, t.e, t.w, n, t.ctx) &&
+            BN_mod_mul(t.u2, t.r, t.w, n, t.ctx) && EC_POINT_mul(group, R, t.u1, q, t.u2, t.ctx) == 1 &&
+            !EC_POINT_is_at_infinity(group, R) &&
+            EC_POINT_get_affine_coordinates(group, R, t.x, nullptr, t.ctx) == 1 && BN_nnmod(t.x, t.x, n, t.ctx);
+  if (!ok) {
+    ERR_clear_error();
+    return Outcome::kInvalid;
+  }
+  return BN_cmp(t.x, t.r) == 0 ? Outcome::kValid : Outcome::kInvalid;
+}
 
 std::atomic<uint64_t> next_serial{1};
 
@@ -194,29 +244,38 @@ Result<std::shared_ptr<const PublicKey>> PublicKey::ParseUncached(uint8_t a, std
   if (!AlgorithmSupported(a)) {
     return Status(ErrorKind::kEnvironment, "unsupported algorithm " + AlgorithmName(a));
   }
+  if (IsEcdsa(a)) {
+    RC_ASSIGN_OR_RETURN(EC_POINT * q, LoadEc(a, key));
+    int bits = a == alg::kEcdsaP256Sha256 ? 256 : 384;
+    return std::shared_ptr<const PublicKey>(new PublicKey(a, nullptr, q, bits, size_t(bits / 4)));
+  }
   Result<EVP_PKEY*> pkey = BadInput("");
   int bits = 0;
   size_t sig_size = 0;
   if (IsRsa(a)) {
     pkey = LoadRsa(key, &bits);
     sig_size = size_t(bits + 7) / 8;
-  } else if (IsEcdsa(a)) {
-    pkey = LoadEc(a, key);
-    bits = a == alg::kEcdsaP256Sha256 ? 256 : 384;
-    sig_size = a == alg::kEcdsaP256Sha256 ? 64 : 96;
   } else {
     pkey = LoadEd(a, key);
     bits = a == alg::kEd25519 ? 256 : 456;
     sig_size = a == alg::kEd25519 ? 64 : 114;
   }
   if (!pkey.ok()) return pkey.status();
-  return std::shared_ptr<const PublicKey>(new PublicKey(a, *pkey, bits, sig_size));
+  return std::shared_ptr<const PublicKey>(new PublicKey(a, *pkey, nullptr, bits, sig_size));
 }
 
-PublicKey::PublicKey(uint8_t algorithm, EVP_PKEY* pkey, int bits, size_t sig_size)
-    : algorithm_(algorithm), serial_(next_serial.fetch_add(1)), pkey_(pkey), bits_(bits), sig_size_(sig_size) {}
+PublicKey::PublicKey(uint8_t algorithm, EVP_PKEY* pkey, EC_POINT* ec_point, int bits, size_t sig_size)
+    : algorithm_(algorithm),
+      serial_(next_serial.fetch_add(1)),
+      pkey_(pkey),
+      ec_point_(ec_point),
+      bits_(bits),
+      sig_size_(sig_size) {}
 
-PublicKey::~PublicKey() { EVP_PKEY_free(pkey_); }
+PublicKey::~PublicKey() {
+  EVP_PKEY_free(pkey_);
+  EC_POINT_free(ec_point_);
+}
 
 std::string PublicKey::Digest(uint8_t a, std::string_view data) {
   const EVP_MD* md = MdFor(a);
@@ -227,13 +286,25 @@ std::string PublicKey::Digest(uint8_t a, std::string_view data) {
 PublicKey::Outcome PublicKey::Verify(std::string_view data, std::string_view signature) const {
   if (IsEddsa(algorithm_)) {
     if (signature.size() != sig_size_) return Outcome::kMalformedSignature;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    int rc = EVP_DigestVerifyInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pkey_, nullptr);
-    if (rc == 1) {
-      rc = EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    // One initialised context per key and thread, as for ECDSA and RSA below: EdDSA's one-shot
+    // EVP_DigestVerify may be called on it again and again.
+    EVP_MD_CTX* ctx = nullptr;
+    if (auto it = tl_contexts.eddsa.find(serial_); it != tl_contexts.eddsa.end()) {
+      ctx = it->second;
+    } else {
+      ctx = EVP_MD_CTX_new();
+      if (!ctx) return Outcome::kInvalid;
+      if (EVP_DigestVerifyInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pkey_, nullptr) != 1) {
+        EVP_MD_CTX_free(ctx);
+        ERR_clear_error();
+        return Outcome::kInvalid;
+      }
+      if (tl_contexts.eddsa.size() >= ThreadContexts::kMaxContexts) tl_contexts.Clear();
+      tl_contexts.eddsa.emplace(serial_, ctx);
     }
-    EVP_MD_CTX_free(ctx);
+    int rc = EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                              reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    if (rc != 1) ERR_clear_error();
     return rc == 1 ? Outcome::kValid : Outcome::kInvalid;
   }
   return VerifyDigest(Digest(algorithm_, data), signature);
@@ -241,16 +312,14 @@ PublicKey::Outcome PublicKey::Verify(std::string_view data, std::string_view sig
 
 PublicKey::Outcome PublicKey::VerifyDigest(std::string_view digest, std::string_view signature) const {
   if (IsEddsa(algorithm_)) return Outcome::kInvalid;
-  std::string sig;
   if (IsEcdsa(algorithm_)) {
     if (signature.size() != sig_size_) return Outcome::kMalformedSignature;
-    sig = EcdsaRawToDer(signature);
-  } else {
-    // RSA: the signature is an integer below the modulus; accept leading zero octets stripped.
-    if (signature.empty() || signature.size() > sig_size_) return Outcome::kMalformedSignature;
-    sig.assign(sig_size_ - signature.size(), '\0');
-    sig += signature;
+    return EcdsaVerify(algorithm_, ec_point_, digest, signature);
   }
+  // RSA: the signature is an integer below the modulus; accept leading zero octets stripped.
+  if (signature.empty() || signature.size() > sig_size_) return Outcome::kMalformedSignature;
+  std::string sig(sig_size_ - signature.size(), '\0');
+  sig += signature;
   EVP_PKEY_CTX* ctx = nullptr;
   auto it = tl_contexts.map.find(serial_);
   if (it != tl_contexts.map.end()) {

@@ -94,6 +94,10 @@ KeySet KeySet::FromRdatas(const std::vector<std::string_view>& rdatas) {
       ks.dnskey_keys_[TagAlg(k.tag, k.algorithm)].push_back(idx);
       if (!k.revoked()) ks.data_keys_[TagAlg(k.tag, k.algorithm)].push_back(idx);
     }
+    if (k.usable() && !k.revoked() &&
+        std::find(ks.algorithms_.begin(), ks.algorithms_.end(), k.algorithm) == ks.algorithms_.end()) {
+      ks.algorithms_.insert(std::upper_bound(ks.algorithms_.begin(), ks.algorithms_.end(), k.algorithm), k.algorithm);
+    }
     ks.keys_.push_back(std::move(k));
   }
   return ks;
@@ -105,12 +109,24 @@ const std::vector<int>& KeySet::Matching(uint16_t tag, uint8_t algorithm, bool f
   return it == m.end() ? Empty() : it->second;
 }
 
-std::set<uint8_t> KeySet::Algorithms() const {
-  std::set<uint8_t> out;
-  for (const auto& k : keys_) {
-    if (k.usable() && !k.revoked()) out.insert(k.algorithm);
+std::shared_ptr<const KeySet> KeySet::Shared(const std::vector<std::string_view>& rdatas) {
+  static std::mutex mu;
+  static auto* memo = new StringMap<std::shared_ptr<const KeySet>>();
+  thread_local std::string key;  // each RDATA with its length before it
+  key.clear();
+  for (auto r : rdatas) {
+    AppendU16(key, uint16_t(r.size()));
+    key += r;
   }
-  return out;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = memo->find(key); it != memo->end()) return it->second;
+  }
+  auto made = std::make_shared<const KeySet>(FromRdatas(rdatas));
+  std::lock_guard<std::mutex> lock(mu);
+  if (memo->size() >= 1024) memo->clear();
+  memo->emplace(key, made);
+  return made;
 }
 
 RrsetView RrsetView::Of(const dns::RRset& s) {

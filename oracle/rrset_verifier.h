@@ -53,6 +53,9 @@ class KeySet {
   // Loads every DNSKEY RDATA; RDATA shorter than 4 octets is skipped (the zone checks report it).
   static KeySet FromRdatas(const std::vector<std::string_view>& rdatas);
   static KeySet FromRdatas(const std::vector<std::string>& rdatas);
+  // The same, memoized process-wide by the RDATA (bounded): a zone's DNSKEY RRset versions recur
+  // from one zone version to the next, and across the runs of a fuzzer.
+  static std::shared_ptr<const KeySet> Shared(const std::vector<std::string_view>& rdatas);
 
   const std::vector<ZoneKey>& keys() const { return keys_; }
   bool empty() const { return keys_.empty(); }
@@ -60,10 +63,11 @@ class KeySet {
   // sign only the DNSKEY RRset, RFC 5011 §2.1). Never null.
   const std::vector<int>& Matching(uint16_t tag, uint8_t algorithm, bool for_dnskey) const;
   // Algorithms of usable, non-revoked keys: every RRset must be signed with each (RFC 4035 §2.2).
-  std::set<uint8_t> Algorithms() const;
+  const std::vector<uint8_t>& Algorithms() const { return algorithms_; }  // ascending
 
  private:
   std::vector<ZoneKey> keys_;
+  std::vector<uint8_t> algorithms_;
   std::unordered_map<uint32_t, std::vector<int>> data_keys_, dnskey_keys_;
 };
 

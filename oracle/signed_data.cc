@@ -1,4 +1,5 @@
 #include "oracle/signed_data.h"
+#include "base/hot.h"
 
 #include <algorithm>
 
@@ -140,7 +141,7 @@ int RrsigLabelCount(const dns::Name& name) {
   return name.IsWildcard() ? n - 1 : n;
 }
 
-Status BuildSignedDataInto(const RrsigView& sig, const dns::Name& owner, uint16_t type, uint16_t rrclass,
+RC_HOT_LEAF Status BuildSignedDataInto(const RrsigView& sig, const dns::Name& owner, uint16_t type, uint16_t rrclass,
                            const std::vector<std::string_view>& rdatas, std::string* out) {
   int fqdn_labels = owner.LabelCount();
   if (sig.labels > fqdn_labels) {

@@ -57,9 +57,9 @@ void CheckApexAndKeys(Context& ctx) {
   for (auto r : rdatas) {
     if (r.size() < 4) ctx.Add(FindingClass::kRdataMalformed, apex, dns::rrtype::kDNSKEY, "DNSKEY RDATA shorter than 4 octets");
   }
-  ctx.keys = KeySet::FromRdatas(rdatas);
+  ctx.keys = KeySet::Shared(rdatas);
   std::map<std::pair<uint16_t, uint8_t>, size_t> tags;
-  for (const ZoneKey& k : ctx.keys.keys()) {
+  for (const ZoneKey& k : ctx.keys->keys()) {
     if (k.protocol != 3) {
       ctx.Add(FindingClass::kDnskeyMalformed, apex, dns::rrtype::kDNSKEY,
               "DNSKEY with " + TagText(k.tag, k.algorithm) + " has protocol " + std::to_string(k.protocol) +
@@ -81,7 +81,7 @@ void CheckApexAndKeys(Context& ctx) {
   for (const auto& [ta, n] : tags) {
     if (n > 1) ctx.report.published_tag_collisions.emplace_back(ta.first, n);
   }
-  if (ctx.keys.Algorithms().empty()) {
+  if (ctx.keys->Algorithms().empty()) {
     ctx.Add(FindingClass::kDnskeyMissing, apex, dns::rrtype::kDNSKEY,
             "the DNSKEY RRset holds no usable zone key (Zone Key flag set, protocol 3, not revoked)");
   }
@@ -145,7 +145,7 @@ size_t WorkSignatures(const Context& ctx, SignaturePass* pass, size_t max_tasks 
       SigResult& r = pass->results[t];
       r.parsed = true;
       r.sig = *sig;
-      r.check = verifier.Check(view, *sig, ctx.keys, ix.apex_name(), ctx.opt.now);
+      r.check = verifier.Check(view, *sig, *ctx.keys, ix.apex_name(), ctx.opt.now);
     }
   }
   return ran;
@@ -199,7 +199,7 @@ void ReportSignature(Context& ctx, const ZoneIndex::Rrset& rs, const dns::RR& si
                 FormatTimeIso(ctx.opt.now) + ")",
             tag, a);
   }
-  size_t published = ctx.keys.Matching(sig.key_tag, sig.algorithm, rs.type == dns::rrtype::kDNSKEY).size();
+  size_t published = ctx.keys->Matching(sig.key_tag, sig.algorithm, rs.type == dns::rrtype::kDNSKEY).size();
   std::string none_of = who + " verifies under none of the " + std::to_string(published) +
                         " published key(s) with that tag";
   switch (c.outcome) {
@@ -349,7 +349,7 @@ void FinishSignatures(Context& ctx, SignaturePass* pass) {
     bool Empty() const { return !(w[0] | w[1] | w[2] | w[3]); }
   };
   std::vector<uint8_t> algorithms;
-  for (uint8_t a : ctx.keys.Algorithms()) {
+  for (uint8_t a : ctx.keys->Algorithms()) {
     if (AlgorithmSupported(a)) algorithms.push_back(a);
   }
   std::map<uint8_t, size_t> unsupported;
@@ -463,7 +463,7 @@ void FinishSignatures(Context& ctx, SignaturePass* pass) {
     g.key_tag = ta.first;
     g.algorithm = ta.second;
     g.signatures = sigs.size();
-    g.published_keys = ctx.keys.Matching(ta.first, ta.second, true).size();
+    g.published_keys = ctx.keys->Matching(ta.first, ta.second, true).size();
     std::map<std::string, size_t> votes;
     for (const auto& s : sigs) {
       for (const auto& k : s.recovered) ++votes[k];
@@ -498,7 +498,7 @@ void CheckTrust(Context& ctx) {
   ts.source = ctx.opt.trust_source;
   int dnskey = ix.apex() >= 0 ? ix.FindIndex(ix.apex(), dns::rrtype::kDNSKEY) : -1;
   bool given = !ctx.opt.ds_rdatas.empty() || !ctx.opt.anchor_dnskeys.empty();
-  if (dnskey < 0 || ctx.keys.empty()) {
+  if (dnskey < 0 || ctx.keys->empty()) {
     ts.security = Security::kBogus;
     ts.detail = "no DNSKEY RRset";
     return;
@@ -516,7 +516,7 @@ void CheckTrust(Context& ctx) {
     for (uint32_t s : ix.rrsets()[dnskey].sigs) {
       auto sig = RrsigView::Parse(ix.records()[s].rdata);
       if (!sig.ok()) continue;
-      SignatureCheck c = v.Check(view, *sig, ctx.keys, apex, ctx.opt.now);
+      SignatureCheck c = v.Check(view, *sig, *ctx.keys, apex, ctx.opt.now);
       if (c.outcome != SigOutcome::kUnsupportedAlgorithm) dnskey_checkable = true;
       if (c.Validates()) signing.insert(c.key);
     }
@@ -529,7 +529,7 @@ void CheckTrust(Context& ctx) {
   if (!given) {
     ts.security = signing.empty() ? Security::kBogus : Security::kSecure;
     ts.detail = "no --ds or --trust-anchor given: the apex DNSKEY RRset is taken as given";
-    for (int k : signing) ts.trusted_key_tags.push_back(ctx.keys.keys()[k].tag);
+    for (int k : signing) ts.trusted_key_tags.push_back(ctx.keys->keys()[k].tag);
     if (signing.empty()) ts.detail += "; no key in it validly signs it";
     ctx.keys_trusted = !signing.empty();
     return;
@@ -551,10 +551,10 @@ void CheckTrust(Context& ctx) {
       continue;
     }
     ++checkable;
-    const auto& cands = ctx.keys.Matching(d->key_tag, d->algorithm, true);
+    const auto& cands = ctx.keys->Matching(d->key_tag, d->algorithm, true);
     bool hit = false;
     for (int k : cands) {
-      auto digest = DsDigest(apex, ctx.keys.keys()[k].rdata, d->digest_type);
+      auto digest = DsDigest(apex, ctx.keys->keys()[k].rdata, d->digest_type);
       if (digest && *digest == d->digest) {
         matched.insert(k);
         hit = true;
@@ -569,8 +569,8 @@ void CheckTrust(Context& ctx) {
   }
   for (const auto& a : ctx.opt.anchor_dnskeys) {
     ++checkable;
-    for (size_t i = 0; i < ctx.keys.keys().size(); ++i) {
-      if (ctx.keys.keys()[i].rdata == a && ctx.keys.keys()[i].usable()) matched.insert(int(i));
+    for (size_t i = 0; i < ctx.keys->keys().size(); ++i) {
+      if (ctx.keys->keys()[i].rdata == a && ctx.keys->keys()[i].usable()) matched.insert(int(i));
     }
   }
   if (matched.empty()) {
@@ -583,13 +583,13 @@ void CheckTrust(Context& ctx) {
     ts.detail = "no DS or trust anchor matches a key in the DNSKEY RRset";
     ctx.Add(FindingClass::kDsNoMatchingDnskey, apex, dns::rrtype::kDNSKEY,
             std::to_string(checkable) + " DS/trust-anchor record(s), none matches any of the " +
-                std::to_string(ctx.keys.keys().size()) + " published DNSKEYs");
+                std::to_string(ctx.keys->keys().size()) + " published DNSKEYs");
     return;
   }
   std::string tags;
   for (int k : matched) {
-    if (signing.count(k)) ts.trusted_key_tags.push_back(ctx.keys.keys()[k].tag);
-    tags += (tags.empty() ? "" : ", ") + std::to_string(ctx.keys.keys()[k].tag);
+    if (signing.count(k)) ts.trusted_key_tags.push_back(ctx.keys->keys()[k].tag);
+    tags += (tags.empty() ? "" : ", ") + std::to_string(ctx.keys->keys()[k].tag);
   }
   if (ts.trusted_key_tags.empty()) {
     ts.security = Security::kBogus;

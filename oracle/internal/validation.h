@@ -40,7 +40,7 @@ struct Context {
   const ValidateOptions& opt;
   Report& report;
 
-  KeySet keys;
+  std::shared_ptr<const KeySet> keys = std::make_shared<const KeySet>();  // the apex DNSKEY RRset
   bool keys_trusted = false;  // the resolver trusts the apex keys (chain of trust or assumed)
 
   // Per RRset (indexed like ix.rrsets()): whether it is authoritative and so was verified, and

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <set>
 
@@ -52,7 +53,11 @@ class JsonWriter {
   void Value(std::string_view v) { AppendString(out_, v); }
   void Value(const char* v) { AppendString(out_, v); }
   void Value(bool v) { out_ += v ? "true" : "false"; }
-  void Value(int64_t v) { out_ += std::to_string(v); }
+  RC_HOT_LEAF void Value(int64_t v) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, end);
+  }
   void Open() { out_.push_back('{'); first_ = true; }
   void Close() { out_.push_back('}'); first_ = false; }
 

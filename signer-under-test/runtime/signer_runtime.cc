@@ -127,6 +127,7 @@ Result<std::unique_ptr<SignerRuntime>> SignerRuntime::Start(RuntimeOptions optio
   RC_RETURN_IF_ERROR(MakeDirs(options.state_dir));
   std::unique_ptr<SignerRuntime> rt(new SignerRuntime(std::move(options), pool));
   rt->factory_ = std::make_unique<Factory>(rt->options_, pool);
+  rt->origin_text_ = rt->options_.origin.ToText();
   kasp::KeyManagerOptions ko;
   rt->mutants_ = mutants::Switches::From(rt->options_.mutants);
   // Planted bug (state-lost-on-crash): key state only in memory.
@@ -173,7 +174,13 @@ std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
     if (!published && !zone && !dnskey) continue;
     ZoneKey z;
     z.key.id = k.id;
-    z.key.label = ZoneKeyLabel(options_.origin, ToSignerRole(k.role)) + " #" + std::to_string(k.serial);
+    // ZoneKeyLabel(origin, role) + " #serial", with the origin's text made once (this runs every tick).
+    z.key.label.reserve(origin_text_.size() + 16);
+    z.key.label = origin_text_;
+    z.key.label += ' ';
+    z.key.label += KeyRoleName(ToSignerRole(k.role));
+    z.key.label += " #";
+    z.key.label += std::to_string(k.serial);
     z.key.algorithm = static_cast<Algorithm>(k.algorithm);
     z.key.public_key = k.public_key;
     z.flags = k.Flags();

@@ -74,6 +74,7 @@ class SignerRuntime {
   std::vector<ZoneKey> ZoneKeys() const;
 
   RuntimeOptions options_;
+  std::string origin_text_;  // options_.origin.ToText(), for key labels
   KeyPool* pool_;
   std::unique_ptr<Factory> factory_;
   std::unique_ptr<kasp::KeyManager> km_;
