@@ -7,16 +7,17 @@
 
 namespace rollcage::signer {
 
-RC_HOT_LEAF uint16_t KeyTag(std::string_view rdata) {
+RC_HOT_LEAF uint32_t KeyTagSum(std::string_view octets) {
   // RFC 4034 Appendix B: the ones-complement-like sum of the RDATA as 16-bit big-endian words.
   uint32_t ac = 0;
-  for (size_t i = 0; i < rdata.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(rdata[i]);
+  for (size_t i = 0; i < octets.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(octets[i]);
     ac += (i & 1) ? c : uint32_t(c) << 8;
   }
-  ac += (ac >> 16) & 0xFFFF;
-  return uint16_t(ac & 0xFFFF);
+  return ac;
 }
+
+uint16_t KeyTag(std::string_view rdata) { return FoldKeyTag(KeyTagSum(rdata)); }
 
 Result<dns::DsData> MakeDs(const dns::Name& owner, std::string_view dnskey_rdata, uint8_t digest_type) {
   auto key = dns::DnskeyData::Parse(dnskey_rdata);

@@ -15,6 +15,10 @@ namespace rollcage::signer {
 // The key tag of a DNSKEY given its wire RDATA (RFC 4034 Appendix B; algorithm 1 is not supported
 // by rollcage and gets the same checksum). A tag is a hint, never an identity.
 uint16_t KeyTag(std::string_view dnskey_rdata);
+// The same in two steps, for RDATA that is not in one piece: the running sum of octets that start
+// at an even offset (KeyTag(a + b) == FoldKeyTag(KeyTagSum(a) + KeyTagSum(b)) when a has even length).
+uint32_t KeyTagSum(std::string_view octets);
+inline uint16_t FoldKeyTag(uint32_t sum) { return uint16_t((sum + ((sum >> 16) & 0xFFFF)) & 0xFFFF); }
 
 // DS digest types rollcage makes: 2 (SHA-256, RFC 4509) and 4 (SHA-384, RFC 6605).
 inline constexpr uint8_t kDigestSha256 = 2;

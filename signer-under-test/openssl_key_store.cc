@@ -368,15 +368,42 @@ Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, const std::string& h1) {
   return InternalError("RFC 6979 nonce generation did not terminate");
 }
 
+// Ed25519 signing contexts, one per key and thread: EVP_DigestSignInit fetches the signature
+// implementation every time (about half the cost of an Ed25519 signature), and the one-shot
+// EVP_DigestSign may be called on an initialised context again. Keyed by the EVP_PKEY, which the
+// context holds a reference to (so the address is not reused while the entry lives); bounded.
+struct EddsaSignContexts {
+  static constexpr size_t kMax = 64;
+  std::unordered_map<const EVP_PKEY*, EVP_MD_CTX*> map;
+  ~EddsaSignContexts() { Clear(); }
+  void Clear() {
+    for (auto& [k, c] : map) EVP_MD_CTX_free(c);
+    map.clear();
+  }
+};
+thread_local EddsaSignContexts tl_eddsa_sign;
+
 Result<std::string> EvpSign(EVP_PKEY* pkey, const EVP_MD* md, std::string_view data) {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  MdCtxPtr owned;
+  EVP_MD_CTX* ctx = nullptr;
+  if (!md) {  // EdDSA: a remembered context
+    if (auto it = tl_eddsa_sign.map.find(pkey); it != tl_eddsa_sign.map.end()) ctx = it->second;
+  }
+  if (!ctx) {
+    owned.reset(EVP_MD_CTX_new());
+    if (!owned || EVP_DigestSignInit(owned.get(), nullptr, md, nullptr, pkey) != 1) return OpenSslError("signing");
+    ctx = owned.get();
+    if (!md) {
+      if (tl_eddsa_sign.map.size() >= EddsaSignContexts::kMax) tl_eddsa_sign.Clear();
+      tl_eddsa_sign.map.emplace(pkey, owned.release());
+    }
+  }
   size_t len = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, pkey) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+  if (EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
     return OpenSslError("signing");
   }
   std::string sig(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+  if (EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                      reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
     return OpenSslError("signing");
   }

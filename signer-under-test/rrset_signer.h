@@ -43,7 +43,7 @@ class RrsetSigner {
  public:
   // With a verifier, every signature the store returns is checked before it is used.
   RrsetSigner(KeyStore& store, dns::Name signer, const SignatureVerifier* verifier = nullptr)
-      : store_(store), signer_(std::move(signer)), verifier_(verifier) {}
+      : store_(store), signer_(std::move(signer)), signer_lower_(signer_.LowercaseWire()), verifier_(verifier) {}
 
   // The RRSIG RR (owner, class and TTL of the RRset) made with key, or the store's error, or a kKey
   // error when the verifier rejects the signature the store returned.
@@ -52,6 +52,7 @@ class RrsetSigner {
  private:
   KeyStore& store_;
   dns::Name signer_;
+  std::string signer_lower_;  // its wire form lowercased, as the signed data has it
   const SignatureVerifier* verifier_;
 };
 

@@ -35,16 +35,31 @@ ZoneKey ZoneKey::ForRole(KeyInfo key, KeyRole role) {
   return z;
 }
 
-std::string ZoneKey::DnskeyRdata() const {
-  dns::DnskeyData d;
-  d.flags = flags;
-  d.protocol = 3;
-  d.algorithm = AlgorithmNumber(key.algorithm);
-  d.public_key = key.public_key;
-  return d.Encode();
+// flags, protocol 3, algorithm: the DNSKEY RDATA before the public key.
+static void DnskeyHead(uint16_t flags, Algorithm algorithm, char head[4]) {
+  head[0] = char(flags >> 8);
+  head[1] = char(flags & 0xff);
+  head[2] = 3;
+  head[3] = char(AlgorithmNumber(algorithm));
 }
 
-uint16_t ZoneKey::Tag() const { return KeyTag(DnskeyRdata()); }
+std::string ZoneKey::DnskeyRdata() const {
+  // As dns::DnskeyData::Encode writes it, in one allocation (asked for every key of every signing).
+  char head[4];
+  DnskeyHead(flags, key.algorithm, head);
+  std::string r;
+  r.reserve(4 + key.public_key.size());
+  r.append(head, 4);
+  r += key.public_key;
+  return r;
+}
+
+uint16_t ZoneKey::Tag() const {
+  // KeyTag(DnskeyRdata()) without building the RDATA (every signature made asks).
+  char head[4];
+  DnskeyHead(flags, key.algorithm, head);
+  return FoldKeyTag(KeyTagSum(std::string_view(head, 4)) + KeyTagSum(key.public_key));
+}
 
 std::string ZoneKeyLabel(const dns::Name& origin, KeyRole role) {
   return origin.ToText() + " " + KeyRoleName(role);

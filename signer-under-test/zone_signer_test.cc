@@ -466,6 +466,32 @@ TEST(ZoneSignerTest, JitterIsSeededAndBounded) {
   EXPECT_EQ(ExpirationJitter(1, name, rt::kA, 0), 0u);
 }
 
+// ZoneKey builds its DNSKEY RDATA and key tag by hand (no DnskeyData, no RDATA for the tag): the
+// same octets as dns::DnskeyData::Encode and the same tag as KeyTag over them, for every flag
+// combination and public keys of every length parity.
+TEST(ZoneKeyTest, RdataAndTagAgreeWithTheEncoder) {
+  int checked = 0;
+  for (Algorithm alg : {Algorithm::kEcdsaP256Sha256, Algorithm::kEd25519, Algorithm::kRsaSha256}) {
+    for (uint16_t flags : {uint16_t(256), uint16_t(257), uint16_t(385), uint16_t(0), uint16_t(0xffff)}) {
+      for (size_t len : {0u, 1u, 31u, 32u, 64u, 65u, 260u}) {
+        ZoneKey k;
+        k.key.algorithm = alg;
+        k.flags = flags;
+        for (size_t i = 0; i < len; ++i) k.key.public_key.push_back(char((i * 37 + len + flags) & 0xff));
+        dns::DnskeyData d;
+        d.flags = flags;
+        d.protocol = 3;
+        d.algorithm = AlgorithmNumber(alg);
+        d.public_key = k.key.public_key;
+        EXPECT_EQ(k.DnskeyRdata(), d.Encode());
+        EXPECT_EQ(k.Tag(), KeyTag(d.Encode())) << "flags " << flags << " length " << len;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 3 * 5 * 7);
+}
+
 // RFC 4034 §3.1.8.1 signed data, and the RFC 8080 §6.1 Ed25519 example signature.
 TEST(RrsetSignerTest, Rfc8080Example) {
   auto der = Pkcs8FromRawPrivate(Algorithm::kEd25519, *Base64Decode("ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI="));
