@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace rollcage::dns {
@@ -11,11 +12,11 @@ namespace {
 RC_HOT_LEAF inline unsigned char Lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 // Offsets of the length octet of each label, leftmost first, excluding the root label.
-RC_HOT_LEAF int LabelOffsets(std::string_view w, size_t* out) {
+RC_HOT_LEAF int LabelOffsets(std::string_view w, uint8_t* out) {
   int n = 0;
   size_t p = 0;
-  while (p < w.size() && w[p] != 0) {
-    out[n++] = p;
+  while (p < w.size() && w[p] != 0 && n < 128) {  // (a name has at most 127 labels below the root)
+    out[n++] = uint8_t(p);
     p += 1 + static_cast<unsigned char>(w[p]);
   }
   return n;
@@ -214,7 +215,15 @@ RC_HOT_LEAF bool operator==(const Name& a, const Name& b) {
 }
 
 RC_HOT_LEAF int CanonicalCompare(std::string_view a, std::string_view b) {
-  size_t ao[128], bo[128];
+  // Equal names first (a sort compares neighbours with one owner again and again): no label walk.
+  if (a.size() == b.size()) {
+    size_t k = 0;
+    while (k < a.size() && Lower(a[k]) == Lower(b[k])) ++k;
+    if (k == a.size()) return 0;
+  }
+  // Label offsets in octets (a name is at most 255 octets): small arrays, as ASan poisons and
+  // unpoisons every local array's redzones on each call.
+  uint8_t ao[128], bo[128];
   int an = LabelOffsets(a, ao);
   int bn = LabelOffsets(b, bo);
   int i = an - 1, j = bn - 1;

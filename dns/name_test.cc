@@ -62,6 +62,57 @@ TEST(Name, CanonicalOrderRfc4034) {
   for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(shuffled[i], names[i]) << i;
 }
 
+// CanonicalCompare (label offsets, an equal-names fast path) against the definition of RFC 4034
+// §6.1: labels compared from the rightmost, each as lowercased octets, a missing label first.
+TEST(Name, CanonicalCompareMatchesTheDefinitionProperty) {
+  auto reference = [](const std::string& a, const std::string& b) {
+    auto labels = [](const std::string& w) {
+      std::vector<std::string> out;
+      for (size_t p = 0; p < w.size() && w[p] != 0; p += 1 + static_cast<unsigned char>(w[p])) {
+        std::string l = w.substr(p + 1, static_cast<unsigned char>(w[p]));
+        for (char& c : l) c = (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+        out.insert(out.begin(), l);
+      }
+      return out;
+    };
+    auto la = labels(a), lb = labels(b);
+    return la < lb ? -1 : (lb < la ? 1 : 0);
+  };
+  EXPECT_TRUE(rc::check("canonical order", [&](std::vector<std::string> la, std::vector<std::string> lc,
+                                               bool same_labels, uint8_t flip) {
+    // Short labels over a small alphabet (so that names share labels and differ in case only).
+    auto wire_of = [](const std::vector<std::string>& labels, bool upper) {
+      std::string w;
+      for (const auto& l : labels) {
+        std::string t = l.substr(0, 3);
+        if (t.empty() || w.size() + t.size() + 2 > 255) continue;
+        w.push_back(char(t.size()));
+        for (char c : t) w.push_back(char((upper ? 'A' : 'a') + (static_cast<unsigned char>(c) % 3)));
+      }
+      w.push_back('\0');
+      return w;
+    };
+    std::string a = wire_of(la, false);
+    std::vector<std::string> lb = la;
+    if (!same_labels && !lb.empty()) lb[flip % lb.size()] += "x";
+    std::string b = wire_of(lb, flip & 1);
+    RC_ASSERT(CanonicalCompare(a, b) == reference(a, b));
+    RC_ASSERT(CanonicalCompare(b, a) == reference(b, a));
+    RC_ASSERT(CanonicalCompare(a, a) == 0);
+    std::string c = wire_of(lc, flip & 2);  // unrelated, often of the same length
+    RC_ASSERT(CanonicalCompare(a, c) == reference(a, c));
+    RC_ASSERT(CanonicalCompare(c, b) == reference(c, b));
+  }));
+  // 127 one-octet labels: the most a name holds.
+  std::string deep;
+  for (int i = 0; i < 127; ++i) deep += std::string("\001a", 2);
+  deep.push_back('\0');
+  std::string deeper_b = deep;
+  deeper_b[1] = 'b';
+  EXPECT_EQ(CanonicalCompare(deep, deeper_b), -1);
+  EXPECT_EQ(CanonicalCompare(deeper_b, deep), 1);
+}
+
 TEST(Name, TextRoundTripProperty) {
   EXPECT_TRUE(rc::check("text round trip of arbitrary labels", [](std::vector<std::string> labels) {
     std::string wire;
