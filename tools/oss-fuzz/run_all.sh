@@ -8,7 +8,8 @@
 # Build: tools/oss-fuzz/build.sh with OSS-Fuzz's libFuzzer environment (CC=clang-14 CXX=clang++-14,
 # CFLAGS=CXXFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only" + the sanitizer's flags +
 # -fsanitize=fuzzer-no-link, LIB_FUZZING_ENGINE=-fsanitize=fuzzer) into --out DIR, else $OUT, else a
-# temporary directory. --prebuilt DIR skips the build and runs what build.sh already put in DIR.
+# temporary directory (build.sh compiles rollcage's own code at -O2 on top: see its
+# ROLLCAGE_FUZZ_OPT). --prebuilt DIR skips the build and runs what build.sh already put in DIR.
 # Run: each target (all *_fuzz in the directory, or the TARGETs named: scenario or scenario_fuzz) for
 # --seconds N (default 60) on one core, on a fresh copy of its seed corpus (the unzipped
 # <target>_seed_corpus.zip), with the flags of its .options file (max_len, dict). --mutant NAME sets
