@@ -121,7 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rollcage::fuzz::FuzzFinding("scenario-setup", adapter.status().message());
   }
   static auto* verdicts = new oracle::VerdictCache(1u << 20);  // shared by every run of the process
-  OracleJudge judge(verdicts);
+  // Zone versions the static oracle found clean: a mutated input replays its parent's first versions.
+  static auto* clean = new CleanVersions(1u << 16);
+  OracleJudge judge(verdicts, clean);
   ExecutorOptions options;
   options.stop_at_first_finding = true;
   options.keep_log = false;  // a finding prints the scenario and the findings; repro prints the log
@@ -135,8 +137,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (std::getenv("ROLLCAGE_FUZZ_STATS")) {
     size_t recs = 0;
     for (const auto& z : result->timeline.zones) recs += z.zone.size();
-    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu scenario=%016zx\n", s.events.size(),
-                 int(result->ticks), result->timeline.zones.size(), recs, std::hash<std::string>()(Print(s)));
+    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu scenario=%016zx clean=%zu/%zu\n",
+                 s.events.size(), int(result->ticks), result->timeline.zones.size(), recs,
+                 std::hash<std::string>()(Print(s)), clean->hits(), clean->lookups());
   }
   if (result->Failed()) {
     std::fprintf(stderr, "\n==== rollcage finding (scenario fuzz target) ====\n%s---- findings\n", Print(s).c_str());

@@ -1,13 +1,76 @@
+// The version digest uses OpenSSL's low-level SHA-256 (EVP allocates a context per digest).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "harness/oracle_judge.h"
+
+#include <openssl/sha.h>
+
+#include <cstring>
 
 #include "oracle/finding.h"
 #include "oracle/zone_validator.h"
 
 namespace rollcage::harness {
+namespace {
+
+// SHA-256 over everything Validate reads from the zone and the options CheckZone sets, each field
+// with its length or at a fixed width, so that different inputs cannot run together.
+void VersionDigest(const dns::Zone& zone, const oracle::ValidateOptions& o, unsigned char out[32]) {
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  auto u32 = [&c](uint32_t v) {
+    unsigned char b[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+    SHA256_Update(&c, b, 4);
+  };
+  auto bytes = [&](std::string_view v) {
+    u32(uint32_t(v.size()));
+    SHA256_Update(&c, v.data(), v.size());
+  };
+  bytes(o.origin.wire());
+  u32(uint32_t(uint64_t(o.now) >> 32));
+  u32(uint32_t(uint64_t(o.now)));
+  bytes(o.trust_source);
+  u32(uint32_t(o.ds_rdatas.size()));
+  for (const auto& d : o.ds_rdatas) bytes(d);
+  u32(uint32_t(o.anchor_dnskeys.size()));
+  for (const auto& d : o.anchor_dnskeys) bytes(d);
+  u32(uint32_t(zone.size()));
+  for (const auto& rr : zone.records()) {
+    bytes(rr.owner.wire());
+    u32(uint32_t(rr.type) << 16 | rr.rrclass);
+    u32(rr.ttl);
+    bytes(rr.rdata);
+  }
+  SHA256_Final(out, &c);
+}
+
+}  // namespace
+
+CleanVersions::CleanVersions(size_t slots) {
+  size_t n = 1;
+  while (n < slots) n <<= 1;
+  slots_.assign(n, {});
+}
+
+bool CleanVersions::Contains(const unsigned char digest[32]) {
+  uint64_t h;
+  std::memcpy(&h, digest, sizeof h);  // a digest: any octets are uniform
+  std::lock_guard<std::mutex> lock(mu_);
+  ++lookups_;
+  bool hit = std::memcmp(slots_[h & (slots_.size() - 1)].data(), digest, 32) == 0;
+  hits_ += hit;
+  return hit;
+}
+
+void CleanVersions::Add(const unsigned char digest[32]) {
+  uint64_t h;
+  std::memcpy(&h, digest, sizeof h);
+  std::lock_guard<std::mutex> lock(mu_);
+  std::memcpy(slots_[h & (slots_.size() - 1)].data(), digest, 32);
+}
 
 OracleJudge::OracleJudge() : owned_(std::make_unique<oracle::VerdictCache>(1u << 20)), cache_(owned_.get()) {}
 
-OracleJudge::OracleJudge(oracle::VerdictCache* shared) : cache_(shared) {}
+OracleJudge::OracleJudge(oracle::VerdictCache* shared, CleanVersions* clean) : cache_(shared), clean_(clean) {}
 
 std::vector<Finding> ToFindings(const oracle::Report& r, int zone_version, UnixTime at) {
   std::vector<Finding> out;
@@ -59,7 +122,13 @@ Result<std::vector<Finding>> OracleJudge::CheckZone(const dns::Zone& zone, const
   o.trust_source = parent_ds.empty() ? "assumed" : "ds";
   o.threads = 1;
   o.cache = cache_;
+  unsigned char digest[32];
+  if (clean_) {
+    VersionDigest(zone, o, digest);
+    if (clean_->Contains(digest)) return std::vector<Finding>();  // what ToFindings makes of a clean report
+  }
   last_ = oracle::Validate(zone, o);
+  if (clean_ && last_.findings.empty()) clean_->Add(digest);
   return ToFindings(last_, 0, at);
 }
 

@@ -4,7 +4,10 @@
 #ifndef ROLLCAGE_HARNESS_ORACLE_JUDGE_H_
 #define ROLLCAGE_HARNESS_ORACLE_JUDGE_H_
 
+#include <array>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "harness/finding.h"
 #include "oracle/report.h"
@@ -14,21 +17,44 @@
 
 namespace rollcage::harness {
 
+// CleanVersions: the zone versions in which the static oracle found nothing at all, by the SHA-256
+// of everything CheckZone's validation reads (the zone's records in order, the parent DS RDATA, the
+// time, the origin). Validation is a pure function of those, so such a version, met again, needs
+// no second look: a scenario fuzz target's mutated inputs replay their parent's first versions
+// exactly. A fixed table made once (direct-mapped; a newer digest replaces an older one in its
+// slot), so remembering allocates nothing: libFuzzer re-runs every input that allocated more than
+// it freed, looking for a leak. Thread-safe.
+class CleanVersions {
+ public:
+  explicit CleanVersions(size_t slots);  // rounded up to a power of two
+  bool Contains(const unsigned char digest[32]);
+  void Add(const unsigned char digest[32]);
+  size_t hits() const { return hits_; }
+  size_t lookups() const { return lookups_; }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::array<unsigned char, 32>> slots_;  // all zero: empty
+  size_t hits_ = 0, lookups_ = 0;
+};
+
 class OracleJudge : public RunJudge {
  public:
   OracleJudge();
   // Verdicts go to a cache shared with other judges (verdicts are facts about signatures, valid across
-  // runs): the scenario fuzz targets keep one per process.
-  explicit OracleJudge(oracle::VerdictCache* shared);
+  // runs): the scenario fuzz targets keep one per process, and a CleanVersions table too.
+  explicit OracleJudge(oracle::VerdictCache* shared, CleanVersions* clean = nullptr);
   Result<std::vector<Finding>> CheckZone(const dns::Zone& zone, const std::vector<dns::RR>& parent_ds,
                                          UnixTime at) override;
   Result<std::vector<Finding>> CheckTimeline(const timeline::Timeline& timeline) override;
-  // The static report of the last CheckZone (the .DE diagnosis and resolver view live there).
+  // The static report of the last CheckZone that validated (the .DE diagnosis and resolver view live
+  // there); a version found in CleanVersions is not validated again and leaves it as it was.
   const oracle::Report& last_report() const { return last_; }
 
  private:
   std::unique_ptr<oracle::VerdictCache> owned_;
   oracle::VerdictCache* cache_;
+  CleanVersions* clean_ = nullptr;
   oracle::Report last_;
 };
 
