@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <atomic>
 #include <mutex>
@@ -11,6 +12,7 @@
 
 #include "base/encoding.h"
 #include "dns/rdata.h"
+#include "signer-under-test/internal/openssl_util.h"
 #include "signer-under-test/key_tag.h"
 #include "signer-under-test/rrset_signer.h"
 #include "signer-under-test/signature_verifier.h"
@@ -242,7 +244,7 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
   // Flat (no vector per job). Per key, once: its identity (the DNSKEY RDATA) for the cache.
   const size_t width = keys.size();
   std::vector<dns::RR> slots(jobs.size() * width);
-  std::vector<std::string> cache_keys(jobs.size() * width);
+  std::vector<SignatureCache::CacheKey> cache_keys(jobs.size() * width);
   std::vector<uint8_t> reused_slot(jobs.size() * width, 0);
   std::vector<uint32_t> made(jobs.size(), 0);  // slots filled per job (fewer: partial-zone mutant)
   std::vector<std::string> identities;  // by position in keys
@@ -267,7 +269,7 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
         for (size_t j = 0; j < job.keys->size(); ++j) {
           const ZoneKey* key = (*job.keys)[j];
           const std::string& identity = identities[size_t(key - keys.data())];
-          std::string& cache_key = cache_keys[i * width + j];
+          SignatureCache::CacheKey& cache_key = cache_keys[i * width + j];
           cache_key = result.cache.Key(*job.rrset, identity);
           size_t slot = i * width + made[i];
           if (o.reuse) {
@@ -333,7 +335,7 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
       }
       // A reused signature's cache entry moves over whole (no copy); a new one is added.
       if (reused_slot[slot] && reuse_by_key && result.cache.MoveFrom(*o.reuse, cache_keys[slot])) continue;
-      result.cache.AddByKey(std::move(cache_keys[slot]), slots[slot]);
+      result.cache.AddByKey(cache_keys[slot], slots[slot]);
     }
   }
 
@@ -371,15 +373,13 @@ Result<SignResult> ZoneSigner::Sign(dns::Zone&& zone, const std::vector<ZoneKey>
   return result;
 }
 
-RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
-  // Built on every RRset of every signing: one allocation in the common case (RDATA without names
-  // to lowercase), no temporaries.
-  size_t size = rrset.owner.wire().size() + key_identity.size() + 32;
-  for (const auto& rd : rrset.rdatas) size += rd.size() + 6;
-  std::string k;
-  k.reserve(size);
+RC_HOT_LEAF SignatureCache::CacheKey SignatureCache::Key(const dns::RRset& rrset, const std::string& key_identity) const {
+  // Built on every RRset of every signing: the fields go into a per-thread buffer (no allocation once
+  // grown) and the map keeps their digest.
+  thread_local std::string k;
+  k.clear();
   for (char c : rrset.owner.wire()) k.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);  // lowercased
-  auto number = [&k](uint32_t v) {
+  auto number = [](uint32_t v) {
     char buf[12];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     k.append(buf, end);
@@ -390,7 +390,7 @@ RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::
   k.push_back('/');
   number(ignore_ttl_ ? 0 : rrset.ttl);
   k.push_back('|');
-  auto append = [&k, &number](std::string_view rd) {
+  auto append = [&number](std::string_view rd) {
     number(uint32_t(rd.size()));
     k.push_back(':');
     k += rd;
@@ -403,10 +403,18 @@ RC_HOT_LEAF std::string SignatureCache::Key(const dns::RRset& rrset, const std::
   }
   k += "|";
   k += key_identity;
-  return k;
+  CacheKey out;
+  internal::Sha256Into({k}, out.data());
+  return out;
 }
 
-bool SignatureCache::MoveFrom(SignatureCache& from, const std::string& key) {
+size_t SignatureCache::KeyHash::operator()(const CacheKey& k) const {
+  size_t h;
+  std::memcpy(&h, k.data(), sizeof h);  // a digest: any octets are uniform
+  return h;
+}
+
+bool SignatureCache::MoveFrom(SignatureCache& from, const CacheKey& key) {
   auto node = from.map_.extract(key);
   if (node.empty()) return false;
   map_.insert(std::move(node));

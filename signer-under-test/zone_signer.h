@@ -12,6 +12,7 @@
 #ifndef ROLLCAGE_SIGNER_UNDER_TEST_ZONE_SIGNER_H_
 #define ROLLCAGE_SIGNER_UNDER_TEST_ZONE_SIGNER_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,14 +46,18 @@ enum class Denial { kNsec, kNsec3 };
 // again. Not thread-safe for writers; readers may share it.
 class SignatureCache {
  public:
+  // An entry's key: the SHA-256 of (lowercased owner, type, class, TTL, canonical RDATA in order,
+  // key identity), each field delimited — 32 octets in the map node, no string per RRset.
+  using CacheKey = std::array<unsigned char, 32>;
+
   void Add(const dns::RRset& rrset, const std::string& key_identity, dns::RR rrsig);
   const dns::RR* Find(const dns::RRset& rrset, const std::string& key_identity) const;
   // The same by a key made once with Key (ZoneSigner looks up, then adds, every RRset).
-  std::string Key(const dns::RRset& rrset, const std::string& key_identity) const;
-  void AddByKey(std::string key, dns::RR rrsig) { map_[std::move(key)] = std::move(rrsig); }
+  CacheKey Key(const dns::RRset& rrset, const std::string& key_identity) const;
+  void AddByKey(const CacheKey& key, dns::RR rrsig) { map_[key] = std::move(rrsig); }
   // Moves the entry under `key` from `from` into this cache, allocating nothing; false when absent.
-  bool MoveFrom(SignatureCache& from, const std::string& key);
-  const dns::RR* FindByKey(const std::string& key) const {
+  bool MoveFrom(SignatureCache& from, const CacheKey& key);
+  const dns::RR* FindByKey(const CacheKey& key) const {
     auto it = map_.find(key);
     return it == map_.end() ? nullptr : &it->second;
   }
@@ -64,8 +69,11 @@ class SignatureCache {
   bool ignore_ttl() const { return ignore_ttl_; }
 
  private:
+  struct KeyHash {
+    size_t operator()(const CacheKey& k) const;  // the digest's first octets
+  };
   bool ignore_ttl_ = false;
-  std::unordered_map<std::string, dns::RR> map_;
+  std::unordered_map<CacheKey, dns::RR, KeyHash> map_;
 };
 
 // Whether every signature is checked against the DNSKEY before it goes into the zone.
