@@ -65,6 +65,7 @@ constexpr LowLevel<SHA512_CTX, SHA512_DIGEST_LENGTH> kSha512{SHA512_Init, SHA512
 void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out[32]) { kSha256.Into(parts, out); }
 std::string Sha256(std::string_view data) { return kSha256.Of(data); }
 std::string Sha1(std::string_view data) { return kSha1.Of(data); }
+void Sha1Into(std::initializer_list<std::string_view> parts, unsigned char out[20]) { kSha1.Into(parts, out); }
 std::string Sha512(std::string_view data) { return kSha512.Of(data); }
 
 void HmacSha256Into(std::string_view key, std::initializer_list<std::string_view> data, unsigned char out[32]) {

@@ -48,6 +48,7 @@ void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char out
 std::string HmacSha256(std::string_view key, std::string_view data);  // RFC 2104
 void HmacSha256Into(std::string_view key, std::initializer_list<std::string_view> data, unsigned char out[32]);
 std::string Sha1(std::string_view data);
+void Sha1Into(std::initializer_list<std::string_view> parts, unsigned char out[20]);  // of the concatenation
 std::string Sha512(std::string_view data);
 
 // The big-endian octets of bn, left-padded with zeros to width (bn must fit).
