@@ -135,12 +135,13 @@ void AppendDerInteger(std::string& out, std::string_view v) {
   out.append(s);
 }
 
-// Per-thread verify contexts, one per key: OpenSSL 3 fetches the signature implementation on every
-// EVP_PKEY_verify_init, which costs more than half a P-256 verification; an initialised context can
-// verify any number of digests. Bounded: cleared when it grows past kMaxContexts keys.
+// Per-thread verify contexts for the EVP paths (RSA, EdDSA), one per key: OpenSSL 3 fetches the
+// signature implementation on every verify init, which costs about as much as the verification; an
+// initialised context verifies any number of signatures. Bounded: cleared when it grows past
+// kMaxContexts keys. (ECDSA needs none: EcdsaVerify below.)
 struct ThreadContexts {
   static constexpr size_t kMaxContexts = 64;
-  std::unordered_map<uint64_t, EVP_PKEY_CTX*> map;   // ECDSA, RSA: EVP_PKEY_verify
+  std::unordered_map<uint64_t, EVP_PKEY_CTX*> map;   // RSA: EVP_PKEY_verify
   std::unordered_map<uint64_t, EVP_MD_CTX*> eddsa;   // EdDSA: EVP_DigestVerify
   ~ThreadContexts() { Clear(); }
   void Clear() {
@@ -217,8 +218,8 @@ std::string EcdsaRawToDer(std::string_view raw) {
   return out;
 }
 
-// Parse is a pure function of (algorithm, key) and loading a key into OpenSSL 3 (EC group lookup,
-// EVP_PKEY_fromdata) costs more than verifying with it: results are memoized process-wide, bounded.
+// Parse is a pure function of (algorithm, key), and loading an RSA or EdDSA key into OpenSSL 3
+// (EVP_PKEY_fromdata) costs more than verifying with it: results are memoized process-wide, bounded.
 Result<std::shared_ptr<const PublicKey>> PublicKey::Parse(uint8_t a, std::string_view key) {
   // Per algorithm, by key octets (looked up without copying the key).
   using Memo = StringMap<Result<std::shared_ptr<const PublicKey>>>;
@@ -286,8 +287,8 @@ std::string PublicKey::Digest(uint8_t a, std::string_view data) {
 PublicKey::Outcome PublicKey::Verify(std::string_view data, std::string_view signature) const {
   if (IsEddsa(algorithm_)) {
     if (signature.size() != sig_size_) return Outcome::kMalformedSignature;
-    // One initialised context per key and thread, as for ECDSA and RSA below: EdDSA's one-shot
-    // EVP_DigestVerify may be called on it again and again.
+    // One initialised context per key and thread (ThreadContexts): EdDSA's one-shot EVP_DigestVerify
+    // may be called on it again and again.
     EVP_MD_CTX* ctx = nullptr;
     if (auto it = tl_contexts.eddsa.find(serial_); it != tl_contexts.eddsa.end()) {
       ctx = it->second;

@@ -35,29 +35,36 @@ ZoneKey ZoneKey::ForRole(KeyInfo key, KeyRole role) {
   return z;
 }
 
+namespace {
+
 // flags, protocol 3, algorithm: the DNSKEY RDATA before the public key.
-static void DnskeyHead(uint16_t flags, Algorithm algorithm, char head[4]) {
+void DnskeyHead(uint16_t flags, uint8_t algorithm, char head[4]) {
   head[0] = char(flags >> 8);
   head[1] = char(flags & 0xff);
   head[2] = 3;
-  head[3] = char(AlgorithmNumber(algorithm));
+  head[3] = char(algorithm);
+}
+
+}  // namespace
+
+std::string DnskeyRdataOf(uint16_t flags, uint8_t algorithm, std::string_view public_key) {
+  char head[4];
+  DnskeyHead(flags, algorithm, head);
+  std::string r;
+  r.reserve(4 + public_key.size());
+  r.append(head, 4);
+  r += public_key;
+  return r;
 }
 
 std::string ZoneKey::DnskeyRdata() const {
-  // As dns::DnskeyData::Encode writes it, in one allocation (asked for every key of every signing).
-  char head[4];
-  DnskeyHead(flags, key.algorithm, head);
-  std::string r;
-  r.reserve(4 + key.public_key.size());
-  r.append(head, 4);
-  r += key.public_key;
-  return r;
+  return DnskeyRdataOf(flags, AlgorithmNumber(key.algorithm), key.public_key);  // every key of every signing
 }
 
 uint16_t ZoneKey::Tag() const {
   // KeyTag(DnskeyRdata()) without building the RDATA (every signature made asks).
   char head[4];
-  DnskeyHead(flags, key.algorithm, head);
+  DnskeyHead(flags, AlgorithmNumber(key.algorithm), head);
   return FoldKeyTag(KeyTagSum(std::string_view(head, 4)) + KeyTagSum(key.public_key));
 }
 

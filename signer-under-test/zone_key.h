@@ -40,6 +40,10 @@ struct ZoneKey {
   uint16_t Tag() const;
 };
 
+// A DNSKEY RDATA (RFC 4034 §2.1): flags, protocol 3, algorithm number, public key — the octets
+// dns::DnskeyData::Encode writes, in one allocation.
+std::string DnskeyRdataOf(uint16_t flags, uint8_t algorithm, std::string_view public_key);
+
 // The label rollcage gives the keys of a zone ("check.test. ksk"), kept as CKA_LABEL on tokens so
 // that `rollcage sign --pkcs11` can find a zone's keys and their roles.
 std::string ZoneKeyLabel(const dns::Name& origin, KeyRole role);

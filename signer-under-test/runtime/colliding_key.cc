@@ -17,6 +17,7 @@
 
 #include "signer-under-test/key_tag.h"
 #include "signer-under-test/openssl_key_store.h"
+#include "signer-under-test/zone_key.h"
 
 namespace rollcage::signer {
 namespace {
@@ -30,15 +31,6 @@ using GroupPtr = std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>>;
 using PointPtr = std::unique_ptr<EC_POINT, Deleter<EC_POINT, EC_POINT_free>>;
 using CtxPtr = std::unique_ptr<BN_CTX, Deleter<BN_CTX, BN_CTX_free>>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-
-std::string DnskeyRdata(uint16_t flags, uint8_t alg, const std::string& pub) {
-  std::string r;
-  r.push_back(char(flags >> 8));
-  r.push_back(char(flags & 0xff));
-  r.push_back(3);
-  r.push_back(char(alg));
-  return r + pub;
-}
 
 // RFC 4034 Appendix B, in two steps: the running sum over octets at even offsets (the DNSKEY
 // RDATA's fields all start at even offsets here: 0, 4, 36), then the fold.
@@ -155,7 +147,7 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
       }
       if (!hit) continue;
       std::string pub(reinterpret_cast<char*>(xy), 64);
-      if (KeyTag(DnskeyRdata(flags, 13, pub)) != target) return InternalError("key tag arithmetic disagrees");
+      if (KeyTag(DnskeyRdataOf(flags, 13, pub)) != target) return InternalError("key tag arithmetic disagrees");
       BnPtr di(BN_dup(d.get()));
       BnPtr off(BN_new());
       BN_set_word(off.get(), static_cast<unsigned long>(i));
@@ -204,7 +196,7 @@ Result<std::string> CollidingKeyUncached(uint64_t seed, const KeySpec& spec, uin
     s.label = spec.label + "#" + std::to_string(i);
     RC_ASSIGN_OR_RETURN(std::string pkcs8, DeriveKeyPkcs8(seed, s));
     RC_ASSIGN_OR_RETURN(KeyInfo info, PublicKeyOfPkcs8(pkcs8));
-    if (KeyTag(DnskeyRdata(flags, uint8_t(spec.algorithm), info.public_key)) == target_tag) return pkcs8;
+    if (KeyTag(DnskeyRdataOf(flags, uint8_t(spec.algorithm), info.public_key)) == target_tag) return pkcs8;
   }
   return KeyError("no key with key tag " + std::to_string(target_tag) + " within " + std::to_string(max_tries) +
                   " tries");

@@ -23,15 +23,6 @@ KeyRole ToSignerRole(kasp::Role r) {
   return KeyRole::kZsk;
 }
 
-std::string Dnskey(uint16_t flags, uint8_t alg, const std::string& pub) {
-  std::string r;
-  r.push_back(char(flags >> 8));
-  r.push_back(char(flags & 0xff));
-  r.push_back(3);
-  r.push_back(char(alg));
-  return r + pub;
-}
-
 bool IsCrash(const Status& s) { return !s.ok() && s.message().rfind("crash at ", 0) == 0; }
 
 }  // namespace
@@ -57,7 +48,7 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
     }
     std::string pkcs8;
     if (collide_with) {
-      uint16_t target = KeyTag(Dnskey(flags, algorithm, *collide_with));
+      uint16_t target = KeyTag(DnskeyRdataOf(flags, algorithm, *collide_with));
       auto c = CollidingKeyPkcs8(o_.seed, spec, flags, target, 1 << 18);
       if (c.ok()) {
         pkcs8 = std::move(c).value();
@@ -101,7 +92,7 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
     for (const auto& d : ds_) {
       if (d.algorithm == algorithm && d.flags == flags && d.public_key == public_key) return d.rdata;
     }
-    auto ds = MakeDs(o_.origin, Dnskey(flags, algorithm, public_key), kDigestSha256);
+    auto ds = MakeDs(o_.origin, DnskeyRdataOf(flags, algorithm, public_key), kDigestSha256);
     std::string rdata = ds.ok() ? ds->Encode() : std::string();
     ds_.push_back({algorithm, flags, public_key, rdata});
     return rdata;
@@ -212,12 +203,7 @@ std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
 Status SignerRuntime::AddStandby(kasp::Role role, bool collide, UnixTime now) {
   RC_RETURN_IF_ERROR(km_->AddStandby(role, collide, now));
   const auto& k = km_->keys().back();
-  std::string rdata;
-  rdata.push_back(char(k.Flags() >> 8));
-  rdata.push_back(char(k.Flags() & 0xff));
-  rdata.push_back(3);
-  rdata.push_back(char(k.algorithm));
-  rdata += k.public_key;
+  std::string rdata = DnskeyRdataOf(k.Flags(), k.algorithm, k.public_key);
   pending_notes_.push_back("standby " + std::string(kasp::RoleName(k.role)) + " key " + std::to_string(k.serial) +
                            " generated (tag " + std::to_string(KeyTag(rdata)) + (collide ? ", asked to collide" : "") +
                            ")");
