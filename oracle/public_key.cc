@@ -1,5 +1,6 @@
 #include "oracle/public_key.h"
 
+#include "base/mod_inverse.h"
 #include "base/string_map.h"
 
 #include <openssl/bn.h>
@@ -168,6 +169,19 @@ struct EcScratch {
 };
 thread_local EcScratch tl_ec;
 
+// The group order of EcdsaGroup(a), for s^-1 (base/mod_inverse.h: a fifth of BN_mod_inverse's time).
+const OddModulus& EcdsaOrder(uint8_t a) {
+  auto make = [](uint8_t alg) {
+    const BIGNUM* n = EC_GROUP_get0_order(EcdsaGroup(alg));
+    unsigned char octets[OddModulus::kMaxOctets];
+    int len = BN_bn2binpad(n, octets, BN_num_bytes(n));
+    return new OddModulus(std::string_view(reinterpret_cast<const char*>(octets), size_t(len)));
+  };
+  static const OddModulus* p256 = make(alg::kEcdsaP256Sha256);
+  static const OddModulus* p384 = make(alg::kEcdsaP384Sha384);
+  return a == alg::kEcdsaP256Sha256 ? *p256 : *p384;
+}
+
 // SEC 1 §4.1.4 (FIPS 186-4 §6.4.2), with r||s as RFC 6605 §4 gives it. The same checks and
 // arithmetic as OpenSSL's own ECDSA verification (ossl_ecdsa_simple_verify_sig).
 PublicKey::Outcome EcdsaVerify(uint8_t a, const EC_POINT* q, std::string_view digest, std::string_view signature) {
@@ -190,7 +204,9 @@ PublicKey::Outcome EcdsaVerify(uint8_t a, const EC_POINT* q, std::string_view di
   EC_POINT*& R = t.point[a == alg::kEcdsaP256Sha256 ? 0 : 1];
   if (!R) R = EC_POINT_new(group);
   // w = s^-1, u1 = e·w, u2 = r·w (mod n); R = u1·G + u2·Q; valid when R is finite and x(R) = r (mod n).
-  bool ok = R && BN_mod_inverse(t.w, t.s, n, t.ctx) && BN_mod_mul(t.u1, t.e, t.w, n, t.ctx) &&
+  unsigned char w_octets[OddModulus::kMaxOctets];
+  bool ok = R && EcdsaOrder(a).Inverse(signature.substr(half), w_octets) &&
+            BN_bin2bn(w_octets, int(EcdsaOrder(a).octets()), t.w) && BN_mod_mul(t.u1, t.e, t.w, n, t.ctx) &&
             BN_mod_mul(t.u2, t.r, t.w, n, t.ctx) && EC_POINT_mul(group, R, t.u1, q, t.u2, t.ctx) == 1 &&
             !EC_POINT_is_at_infinity(group, R) &&
             EC_POINT_get_affine_coordinates(group, R, t.x, nullptr, t.ctx) == 1 && BN_nnmod(t.x, t.x, n, t.ctx);
