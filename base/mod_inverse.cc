@@ -9,29 +9,30 @@ namespace {
 
 using u128 = unsigned __int128;
 
-// Numbers of L little-endian 64-bit limbs.
+// Numbers of L little-endian 64-bit limbs. Everything here is RC_HOT_LEAF (no coverage callbacks):
+// straight-line arithmetic whose comparisons would only feed the fuzzer noise.
 template <int L>
 struct Limbs {
-  static bool Less(const uint64_t* a, const uint64_t* b) {
+  RC_HOT_LEAF static bool Less(const uint64_t* a, const uint64_t* b) {
     for (int i = L - 1; i >= 0; --i) {
       if (a[i] != b[i]) return a[i] < b[i];
     }
     return false;
   }
-  static bool Equal(const uint64_t* a, const uint64_t* b) {
+  RC_HOT_LEAF static bool Equal(const uint64_t* a, const uint64_t* b) {
     for (int i = 0; i < L; ++i) {
       if (a[i] != b[i]) return false;
     }
     return true;
   }
-  static bool IsZero(const uint64_t* a) {
+  RC_HOT_LEAF static bool IsZero(const uint64_t* a) {
     for (int i = 0; i < L; ++i) {
       if (a[i]) return false;
     }
     return true;
   }
   // a -= b; returns the borrow.
-  static uint64_t Sub(uint64_t* a, const uint64_t* b) {
+  RC_HOT_LEAF static uint64_t Sub(uint64_t* a, const uint64_t* b) {
     uint64_t borrow = 0;
     for (int i = 0; i < L; ++i) {
       u128 d = u128(a[i]) - b[i] - borrow;
@@ -41,7 +42,7 @@ struct Limbs {
     return borrow;
   }
   // a += b; returns the carry.
-  static uint64_t Add(uint64_t* a, const uint64_t* b) {
+  RC_HOT_LEAF static uint64_t Add(uint64_t* a, const uint64_t* b) {
     u128 c = 0;
     for (int i = 0; i < L; ++i) {
       c += u128(a[i]) + b[i];
@@ -51,7 +52,7 @@ struct Limbs {
     return uint64_t(c);
   }
   // a >>= k, 0 < k < 64.
-  static void ShiftRight(uint64_t* a, int k) {
+  RC_HOT_LEAF static void ShiftRight(uint64_t* a, int k) {
     for (int i = 0; i < L - 1; ++i) a[i] = (a[i] >> k) | (a[i + 1] << (64 - k));
     a[L - 1] >>= k;
   }
@@ -123,7 +124,7 @@ struct Inverter {
 };
 
 // Big-endian octets (at most 8·limbs of them once leading zeros are gone) into little-endian limbs.
-bool ToLimbs(std::string_view be, uint64_t* limbs, int n) {
+RC_HOT_LEAF bool ToLimbs(std::string_view be, uint64_t* limbs, int n) {
   size_t start = 0;
   while (start < be.size() && be[start] == 0) ++start;
   if (be.size() - start > size_t(n) * 8) return false;
@@ -153,7 +154,7 @@ OddModulus::OddModulus(std::string_view m_big_endian) {
   octets_ = len;
 }
 
-bool OddModulus::Inverse(std::string_view a_big_endian, unsigned char* out) const {
+RC_HOT_LEAF bool OddModulus::Inverse(std::string_view a_big_endian, unsigned char* out) const {
   if (!valid()) return false;
   uint64_t a[kMaxLimbs], r[kMaxLimbs];
   if (!ToLimbs(a_big_endian, a, limbs_)) return false;
