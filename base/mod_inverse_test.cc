@@ -85,7 +85,7 @@ TEST(OddModulus, AgreesWithOpenSslOnCurveOrders) {
 }
 
 TEST(OddModulus, AgreesWithOpenSslNearTheLimbBoundary) {
-  // Moduli just below 2^256 and 2^384: halving overflows the limbs there (x + q·m > 2^(64L)).
+  // Moduli just below 2^256 and 2^384: x + q·m comes closest to the limbs' end there.
   AgreesWithOpenSsl(FromHex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF43").get(), 3000, 3);  // 2^256 - 189
   AgreesWithOpenSsl(FromHex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").get(), 2000, 4);  // composite
   AgreesWithOpenSsl(FromHex(std::string(96, 'F').c_str()).get(), 1000, 5);  // 2^384 - 1

@@ -204,9 +204,9 @@ PublicKey::Outcome EcdsaVerify(uint8_t a, const EC_POINT* q, std::string_view di
   EC_POINT*& R = t.point[a == alg::kEcdsaP256Sha256 ? 0 : 1];
   if (!R) R = EC_POINT_new(group);
   // w = s^-1, u1 = e·w, u2 = r·w (mod n); R = u1·G + u2·Q; valid when R is finite and x(R) = r (mod n).
+  const OddModulus& order = EcdsaOrder(a);
   unsigned char w_octets[OddModulus::kMaxOctets];
-  bool ok = R && EcdsaOrder(a).Inverse(signature.substr(half), w_octets) &&
-            BN_bin2bn(w_octets, int(EcdsaOrder(a).octets()), t.w) && BN_mod_mul(t.u1, t.e, t.w, n, t.ctx) &&
+  bool ok = R && order.Inverse(signature.substr(half), w_octets) && BN_bin2bn(w_octets, int(order.octets()), t.w) && BN_mod_mul(t.u1, t.e, t.w, n, t.ctx) &&
             BN_mod_mul(t.u2, t.r, t.w, n, t.ctx) && EC_POINT_mul(group, R, t.u1, q, t.u2, t.ctx) == 1 &&
             !EC_POINT_is_at_infinity(group, R) &&
             EC_POINT_get_affine_coordinates(group, R, t.x, nullptr, t.ctx) == 1 && BN_nnmod(t.x, t.x, n, t.ctx);

@@ -305,9 +305,6 @@ Result<std::shared_ptr<OpenSslKeyStore::Key>> KeyFromPkey(PkeyPtr pkey, const st
 
 using internal::HmacSha256Into;
 
-// ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
-// bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
-// h1: the SHA-256 digest of the data to sign.
 // The P-256 group order, for k^-1 (base/mod_inverse.h: a fifth of BN_mod_inverse's time).
 const OddModulus& Order() {
   static const OddModulus* order = [] {
@@ -318,19 +315,21 @@ const OddModulus& Order() {
   return *order;
 }
 
+// ECDSA P-256 with SHA-256 and the deterministic nonce of RFC 6979 §3.2 (qlen = hlen = 256, so
+// bits2int is the identity). Returns r || s, 32 octets each (RFC 6605 §4).
+// h1: the SHA-256 digest of the data to sign.
 Result<std::string> EcdsaSignRfc6979(const BIGNUM* d, const std::string& h1) {
   const EC_GROUP* group = internal::P256Group();
   // Per-thread scratch numbers: a signature allocates nothing of its own but the result. k^-1 comes
   // from a variable-time inverse (Order()); this signer's keys are test keys, timing is no concern.
   struct Scratch {
-    BnPtr order{BN_dup(EC_GROUP_get0_order(internal::P256Group()))};
     BnCtxPtr ctx{BN_CTX_new()};
     EcPointPtr point{EC_POINT_new(internal::P256Group())};
     BnPtr e{BN_new()}, h_mod{BN_new()}, kk{BN_new()}, r{BN_new()}, s{BN_new()}, px{BN_new()}, kinv{BN_new()},
         tmp{BN_new()};
   };
   thread_local Scratch sc;
-  const BIGNUM* n = sc.order.get();
+  const BIGNUM* n = EC_GROUP_get0_order(group);
   BN_CTX* ctx = sc.ctx.get();
   auto view = [](const unsigned char* p, size_t len) { return std::string_view(reinterpret_cast<const char*>(p), len); };
   constexpr unsigned char kZero = 0, kOne = 1;

@@ -68,8 +68,15 @@ uint16_t ZoneKey::Tag() const {
   return FoldKeyTag(KeyTagSum(std::string_view(head, 4)) + KeyTagSum(key.public_key));
 }
 
-std::string ZoneKeyLabel(const dns::Name& origin, KeyRole role) {
-  return origin.ToText() + " " + KeyRoleName(role);
+std::string ZoneKeyLabel(const dns::Name& origin, KeyRole role) { return ZoneKeyLabel(origin.ToText(), role); }
+
+std::string ZoneKeyLabel(std::string_view origin_text, KeyRole role) {
+  std::string label;
+  label.reserve(origin_text.size() + 16);
+  label += origin_text;
+  label += ' ';
+  label += KeyRoleName(role);
+  return label;
 }
 
 bool ParseZoneKeyLabel(std::string_view label, dns::Name* origin, KeyRole* role) {

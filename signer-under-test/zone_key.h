@@ -47,6 +47,8 @@ std::string DnskeyRdataOf(uint16_t flags, uint8_t algorithm, std::string_view pu
 // The label rollcage gives the keys of a zone ("check.test. ksk"), kept as CKA_LABEL on tokens so
 // that `rollcage sign --pkcs11` can find a zone's keys and their roles.
 std::string ZoneKeyLabel(const dns::Name& origin, KeyRole role);
+// The same from the origin's text (origin.ToText()), for callers that make many labels.
+std::string ZoneKeyLabel(std::string_view origin_text, KeyRole role);
 // Parses such a label; false when the label is not of that form.
 bool ParseZoneKeyLabel(std::string_view label, dns::Name* origin, KeyRole* role);
 

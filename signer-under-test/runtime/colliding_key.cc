@@ -1,5 +1,4 @@
 #include "signer-under-test/runtime/colliding_key.h"
-#include "base/hot.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -32,14 +31,9 @@ using PointPtr = std::unique_ptr<EC_POINT, Deleter<EC_POINT, EC_POINT_free>>;
 using CtxPtr = std::unique_ptr<BN_CTX, Deleter<BN_CTX, BN_CTX_free>>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 
-// RFC 4034 Appendix B, in two steps: the running sum over octets at even offsets (the DNSKEY
-// RDATA's fields all start at even offsets here: 0, 4, 36), then the fold.
-RC_HOT_LEAF uint32_t TagSum(const unsigned char* p, size_t n) {
-  uint32_t ac = 0;
-  for (size_t i = 0; i < n; ++i) ac += (i & 1) ? p[i] : uint32_t(p[i]) << 8;
-  return ac;
-}
-uint16_t FoldTag(uint32_t ac) { return uint16_t((ac + ((ac >> 16) & 0xffff)) & 0xffff); }
+// RFC 4034 Appendix B in two steps (KeyTagSum, FoldKeyTag): the DNSKEY RDATA's fields all start at
+// even offsets here (0, 4, 36), so their sums add up.
+uint32_t TagSum(const unsigned char* p, size_t n) { return KeyTagSum({reinterpret_cast<const char*>(p), n}); }
 
 // P-256 as a generic prime curve: OpenSSL's named P-256 (nistz256) converts every point to affine
 // coordinates with a field inversion, even a point EC_POINTs_make_affine already made affine; the
@@ -135,14 +129,14 @@ Result<std::string> CollideP256(uint64_t seed, const KeySpec& spec, uint16_t fla
         return InternalError("P-256 arithmetic failed");
       }
       uint32_t with_x = head_sum + TagSum(xy, 32);
-      bool hit = FoldTag(with_x + TagSum(xy + 32, 32)) == target;
+      bool hit = FoldKeyTag(with_x + TagSum(xy + 32, 32)) == target;
       bool negated = false;
       if (!hit) {
         // -Q = (x, p - y) comes for free with Q's affine coordinates: two candidates per step.
         if (BN_sub(ny.get(), field, y.get()) != 1 || BN_bn2binpad(ny.get(), nyb, 32) != 32) {
           return InternalError("P-256 arithmetic failed");
         }
-        hit = negated = FoldTag(with_x + TagSum(nyb, 32)) == target;
+        hit = negated = FoldKeyTag(with_x + TagSum(nyb, 32)) == target;
         if (hit) std::memcpy(xy + 32, nyb, 32);
       }
       if (!hit) continue;

@@ -23,6 +23,14 @@ KeyRole ToSignerRole(kasp::Role r) {
   return KeyRole::kZsk;
 }
 
+// A runtime key's label: its zone's key label and its serial ("check.test. zsk #3").
+std::string RuntimeKeyLabel(std::string_view origin_text, kasp::Role role, int serial) {
+  std::string label = ZoneKeyLabel(origin_text, ToSignerRole(role));
+  label += " #";
+  label += std::to_string(serial);
+  return label;
+}
+
 bool IsCrash(const Status& s) { return !s.ok() && s.message().rfind("crash at ", 0) == 0; }
 
 }  // namespace
@@ -38,7 +46,7 @@ class SignerRuntime::Factory : public kasp::KeyFactory {
                       const std::optional<std::string>& collide_with) override {
     KeySpec spec;
     spec.algorithm = static_cast<Algorithm>(algorithm);
-    spec.label = ZoneKeyLabel(o_.origin, ToSignerRole(role)) + " #" + std::to_string(serial);
+    spec.label = RuntimeKeyLabel(o_.origin.ToText(), role, serial);
     uint16_t flags = role == kasp::Role::kZsk ? 256 : 257;
     if (mutants_.state_lost_on_crash) {
       // Planted bug: a signer that lost its state generates fresh keys (here: material that also
@@ -165,13 +173,7 @@ std::vector<ZoneKey> SignerRuntime::ZoneKeys() const {
     if (!published && !zone && !dnskey) continue;
     ZoneKey z;
     z.key.id = k.id;
-    // ZoneKeyLabel(origin, role) + " #serial", with the origin's text made once (this runs every tick).
-    z.key.label.reserve(origin_text_.size() + 16);
-    z.key.label = origin_text_;
-    z.key.label += ' ';
-    z.key.label += KeyRoleName(ToSignerRole(k.role));
-    z.key.label += " #";
-    z.key.label += std::to_string(k.serial);
+    z.key.label = RuntimeKeyLabel(origin_text_, k.role, k.serial);  // (the origin's text made once: every tick)
     z.key.algorithm = static_cast<Algorithm>(k.algorithm);
     z.key.public_key = k.public_key;
     z.flags = k.Flags();
