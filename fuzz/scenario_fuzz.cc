@@ -109,9 +109,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // frees what it allocated (libFuzzer re-runs an input that does not, looking for a leak).
   std::string state = std::string(kMemoryPathPrefix) + g_root + "/state";
   RemoveMemoryFiles(state + "/");
+  // Zone signings remembered across runs (in-process keys only; signer-under-test/runtime/sign_memo.h):
+  // a mutated input replays its parent's first signings, which are then copied, not redone.
+  static auto* sign_memo = new signer::SignMemo(64u << 20, 1u << 15);
   ReferenceAdapterOptions ao;
   ao.state_dir = state;
   ao.softhsm_dir = g_root + "/softhsm";
+  ao.sign_memo = sign_memo;
   auto adapter = ReferenceAdapter::Create(s, ao);
   if (!adapter.ok()) {
     // The decoder only makes policies the signer accepts; anything else is the environment.
@@ -137,9 +141,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (std::getenv("ROLLCAGE_FUZZ_STATS")) {
     size_t recs = 0;
     for (const auto& z : result->timeline.zones) recs += z.zone.size();
-    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu scenario=%016zx clean=%zu/%zu\n",
+    std::fprintf(stderr, "STATS events=%zu ticks=%d versions=%zu records=%zu scenario=%016zx clean=%zu/%zu signed=%zu/%zu\n",
                  s.events.size(), int(result->ticks), result->timeline.zones.size(), recs,
-                 std::hash<std::string>()(Print(s)), clean->hits(), clean->lookups());
+                 std::hash<std::string>()(Print(s)), clean->hits(), clean->lookups(), sign_memo->hits(),
+                 sign_memo->lookups());
   }
   if (result->Failed()) {
     std::fprintf(stderr, "\n==== rollcage finding (scenario fuzz target) ====\n%s---- findings\n", Print(s).c_str());

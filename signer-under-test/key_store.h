@@ -57,6 +57,8 @@ class KeyStore {
   virtual Result<std::vector<KeyInfo>> List() = 0;
   // The key with that id, or a kKey error naming the id.
   virtual Result<KeyInfo> Get(const std::string& id) = 0;
+  // Whether the store holds a key with that id (Get without the copy or the error).
+  virtual bool Has(const std::string& id) { return Get(id).ok(); }
   // Signs data (the RFC 4034 §3.1.8.1 signed data) with the private key and returns the signature
   // in DNSSEC wire format (RSA: RFC 5702 §3; ECDSA: r||s, RFC 6605 §4; Ed25519: RFC 8080 §4).
   // Safe to call from several threads at once.

@@ -662,6 +662,11 @@ Result<KeyInfo> OpenSslKeyStore::Get(const std::string& id) {
   return key->info;
 }
 
+bool OpenSslKeyStore::Has(const std::string& id) {
+  std::shared_lock lock(mu_);
+  return keys_.count(id) > 0;
+}
+
 Result<std::string> OpenSslKeyStore::Sign(const std::string& id, std::string_view data) {
   RC_ASSIGN_OR_RETURN(auto key, Find(id));
   bool ecdsa = key->info.algorithm == Algorithm::kEcdsaP256Sha256;

@@ -48,6 +48,7 @@ class OpenSslKeyStore : public KeyStore {
   Result<KeyInfo> Import(const KeySpec& spec, std::string_view pkcs8_der) override;
   Result<std::vector<KeyInfo>> List() override;
   Result<KeyInfo> Get(const std::string& id) override;
+  bool Has(const std::string& id) override;
   Result<std::string> Sign(const std::string& id, std::string_view data) override;
   Status Delete(const std::string& id) override;
   int MaxSigningThreads() const override;

@@ -62,6 +62,11 @@ class SignatureCache {
     return it == map_.end() ? nullptr : &it->second;
   }
   size_t size() const { return map_.size(); }
+  // Every entry, in no particular order: f(const CacheKey&, const dns::RR& rrsig).
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const auto& [k, rr] : map_) f(k, rr);
+  }
   void clear() { map_.clear(); }
   // Planted bug (stale-original-ttl): ignore the TTL when matching, so a TTL change reuses the old
   // signature and its stale original TTL.
@@ -82,6 +87,7 @@ class SignatureCache {
 enum class VerifySignatures { kAuto, kAlways, kNever };
 Result<VerifySignatures> ParseVerifySignatures(std::string_view text);  // auto, always, never
 
+// (Everything here that shapes the output also goes into SignMemoContext, runtime/sign_memo.cc.)
 struct SignOptions {
   Denial denial = Denial::kNsec;
   Nsec3Params nsec3;                    // used with Denial::kNsec3

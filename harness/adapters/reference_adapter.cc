@@ -142,6 +142,7 @@ Status ReferenceAdapter::Start() {
   o.policy = policy_;
   o.state_dir = options_.state_dir;
   o.seed = scenario_.seed;
+  if (scenario_.hsms == 0) o.sign_memo = options_.sign_memo;
   if (!scenario_.mutant.empty()) o.mutants.insert(scenario_.mutant);
   o.crash_at = [this](const std::string& point) {
     if (armed_.count(point)) {

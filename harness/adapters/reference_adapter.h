@@ -24,6 +24,9 @@ struct ReferenceAdapterOptions {
   // configuration once per process). Empty: $ROLLCAGE_SOFTHSM_DIR, else a per-process temporary.
   std::string softhsm_dir;
   std::string pin = "1234";
+  // Zone signings shared across scenarios (signer-under-test/runtime/sign_memo.h); used only by
+  // scenarios without HSMs (the in-process key store is deterministic and has no fault plan).
+  signer::SignMemo* sign_memo = nullptr;
 };
 
 class ReferenceAdapter : public SignerAdapter {

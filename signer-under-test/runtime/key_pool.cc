@@ -44,6 +44,10 @@ Result<KeyInfo> KeyPool::Get(const std::string& id) {
   return hsms_[0]->Get(id);
 }
 
+bool KeyPool::Has(const std::string& id) {
+  return std::any_of(hsms_.begin(), hsms_.end(), [&id](const auto& h) { return h->Has(id); });
+}
+
 Result<std::string> KeyPool::Sign(const std::string& id, std::string_view data) {
   if (hsms_.empty()) return KeyError("no key store to sign with");
   size_t start = next_.fetch_add(1, std::memory_order_relaxed) % hsms_.size();

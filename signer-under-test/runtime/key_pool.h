@@ -28,6 +28,7 @@ class KeyPool : public KeyStore {
   Result<KeyInfo> ImportInto(size_t hsm, const KeySpec& spec, std::string_view pkcs8_der);
   Result<std::vector<KeyInfo>> List() override;  // the first HSM's view
   Result<KeyInfo> Get(const std::string& id) override;
+  bool Has(const std::string& id) override;  // some HSM holds it (what Sign needs)
   Result<std::string> Sign(const std::string& id, std::string_view data) override;
   Status Delete(const std::string& id) override;  // from every HSM that has it
   int MaxSigningThreads() const override;

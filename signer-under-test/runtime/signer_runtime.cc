@@ -308,8 +308,28 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   cache_.set_ignore_ttl(mutants_.stale_original_ttl);
   so.refresh = uint32_t(p.signature_refresh);
   so.refresh_batch = uint32_t(p.signature_refresh / 2);  // renew what falls due in the next days too
-  auto signed_zone = ZoneSigner(*pool_, so).Sign(std::move(input), keys, now);
+  // The memo: the same signing done before (in this process) is copied, not done again. Its key
+  // covers everything Sign reads, including the cache it reuses from (cache_digest_).
+  std::optional<SignMemo::Key> memo_key;
+  if (options_.sign_memo && memo_usable_) {
+    if (memo_context_.empty()) {
+      memo_context_ = SignMemoContext(options_.origin, so, cache_.ignore_ttl(), pool_->Trusted(), options_.mutants);
+    }
+    std::vector<bool> in_store;
+    in_store.reserve(keys.size());
+    for (const auto& k : keys) in_store.push_back(pool_->Has(k.key.id));
+    memo_key = SignMemoKey({memo_context_, &cache_digest_, fingerprint, &keys, &in_store, now, base_serial});
+  }
+  // Until this signing's cache is adopted below, cache_ may hold part of what it was (Sign moves
+  // the entries it reuses out of it) or more (a memo hit takes none).
+  memo_usable_ = false;
+  SignResult remembered;
+  const bool hit = memo_key && options_.sign_memo->Find(*memo_key, &remembered);
+  Result<SignResult> signed_zone =
+      hit ? Result<SignResult>(std::move(remembered)) : ZoneSigner(*pool_, so).Sign(std::move(input), keys, now);
+  if (!hit && memo_key && signed_zone.ok()) options_.sign_memo->Store(*memo_key, *signed_zone);
   if (!signed_zone.ok()) {
+    memo_usable_ = true;  // (a failed signing moves nothing out of the cache)
     // Fail closed: keep serving the last good zone and say why.
     out.refused = true;
     out.refusal = signed_zone.status().message();
@@ -357,6 +377,8 @@ Result<RuntimeTick> SignerRuntime::Tick(UnixTime now, const dns::Zone& unsigned_
   // The zone goes out now: the key transitions it reflects take effect (their times become now).
   RC_RETURN_IF_ERROR(km_->ConfirmPublished(now));
   cache_ = std::move(signed_zone->cache);
+  if (memo_key) cache_digest_ = *memo_key;
+  memo_usable_ = true;
   next_refresh_ = signed_zone->next_refresh;
   last_fingerprint_ = std::move(fingerprint);
   out.signatures = signed_zone->signatures;

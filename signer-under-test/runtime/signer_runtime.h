@@ -23,6 +23,7 @@
 #include "signer-under-test/kasp/policy.h"
 #include "signer-under-test/mutants/mutants.h"
 #include "signer-under-test/runtime/key_pool.h"
+#include "signer-under-test/runtime/sign_memo.h"
 #include "signer-under-test/zone_signer.h"
 
 namespace rollcage::signer {
@@ -37,6 +38,9 @@ struct RuntimeOptions {
   std::function<bool(const std::string&)> crash_at;
   std::set<std::string> mutants;  // planted bugs switched on by name (signer-under-test/mutants)
   int64_t retry_after_failure = 300;  // fail closed, then try again this much later
+  // Zone signings remembered across runtimes (runtime/sign_memo.h; the fuzz targets share one per
+  // process). Only with a deterministic, fault-free key store: the in-process OpenSSL store.
+  SignMemo* sign_memo = nullptr;
 };
 
 struct RuntimeTick {
@@ -81,6 +85,11 @@ class SignerRuntime {
   // Incremental state (in memory only: a restarted signer re-signs everything once).
   SignatureCache cache_;
   std::string last_fingerprint_;
+  // With RuntimeOptions::sign_memo: the memo key of the signing whose cache cache_ holds (zero:
+  // empty), the fixed part of every key, and whether cache_ is still what that signing left.
+  SignMemo::Key cache_digest_{};
+  std::string memo_context_;
+  bool memo_usable_ = true;
   // Scratch for Tick: the keys as Describe shows them before and after the key manager's step.
   std::vector<kasp::KeyManager::KeySummary> summary_before_, summary_after_;
   UnixTime next_refresh_ = 0;
