@@ -14,9 +14,11 @@ namespace {
 
 // SHA-256 over everything Validate reads from the zone and the options CheckZone sets, each field
 // with its length or at a fixed width, so that different inputs cannot run together.
-void VersionDigest(const dns::Zone& zone, const oracle::ValidateOptions& o, unsigned char out[32]) {
+void VersionDigest(const dns::Zone& zone, const oracle::ValidateOptions& o, bool errors_only, unsigned char out[32]) {
   SHA256_CTX c;
   SHA256_Init(&c);
+  const unsigned char mode = errors_only ? 'E' : 'A';
+  SHA256_Update(&c, &mode, 1);
   auto u32 = [&c](uint32_t v) {
     unsigned char b[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
     SHA256_Update(&c, b, 4);
@@ -124,19 +126,23 @@ Result<std::vector<Finding>> OracleJudge::CheckZone(const dns::Zone& zone, const
   o.cache = cache_;
   unsigned char digest[32];
   if (clean_) {
-    VersionDigest(zone, o, digest);
+    VersionDigest(zone, o, errors_only_, digest);
     if (clean_->Contains(digest)) return std::vector<Finding>();  // what ToFindings makes of a clean report
   }
   last_ = oracle::Validate(zone, o);
-  if (clean_ && last_.findings.empty()) clean_->Add(digest);
-  return ToFindings(last_, 0, at);
+  std::vector<Finding> out = ToFindings(last_, 0, at);
+  if (errors_only_) std::erase_if(out, [](const Finding& f) { return f.severity != "error"; });
+  if (clean_ && out.empty()) clean_->Add(digest);
+  return out;
 }
 
 Result<std::vector<Finding>> OracleJudge::CheckTimeline(const timeline::Timeline& timeline) {
   VerifierJudge judge(cache_);
   auto r = oracle::temporal::CheckTimeline(timeline, judge);
   if (!r.ok()) return r.status();
-  return ToFindings(*r);
+  std::vector<Finding> out = ToFindings(*r);
+  if (errors_only_) std::erase_if(out, [](const Finding& f) { return f.severity != "error"; });
+  return out;
 }
 
 uint16_t VerifierJudge::KeyTag(const std::string& dnskey_rdata) { return oracle::RrsetVerifier::KeyTag(dnskey_rdata); }

@@ -17,9 +17,10 @@
 
 namespace rollcage::harness {
 
-// CleanVersions: the zone versions in which the static oracle found nothing at all, by the SHA-256
-// of everything CheckZone's validation reads (the zone's records in order, the parent DS RDATA, the
-// time, the origin). Validation is a pure function of those, so such a version, met again, needs
+// CleanVersions: the zone versions for which CheckZone returned nothing (the static oracle found
+// nothing at all, or no error for a judge set to errors only), by the SHA-256 of everything its
+// validation reads (the zone's records in order, the parent DS RDATA, the time, the origin) and the
+// judge's mode. Validation is a pure function of those, so such a version, met again, needs
 // no second look: a scenario fuzz target's mutated inputs replay their parent's first versions
 // exactly. A fixed table made once (direct-mapped; a newer digest replaces an older one in its
 // slot), so remembering allocates nothing: libFuzzer re-runs every input that allocated more than
@@ -44,6 +45,10 @@ class OracleJudge : public RunJudge {
   // Verdicts go to a cache shared with other judges (verdicts are facts about signatures, valid across
   // runs): the scenario fuzz targets keep one per process, and a CleanVersions table too.
   explicit OracleJudge(oracle::VerdictCache* shared, CleanVersions* clean = nullptr);
+  // Errors only: warnings are left out of what CheckZone and CheckTimeline return (a fuzz target
+  // looks for errors alone). Then CleanVersions also remembers the versions with warnings but no
+  // error — their answer is empty too — under digests of their own (a table may be shared).
+  void set_errors_only(bool errors_only) { errors_only_ = errors_only; }
   Result<std::vector<Finding>> CheckZone(const dns::Zone& zone, const std::vector<dns::RR>& parent_ds,
                                          UnixTime at) override;
   Result<std::vector<Finding>> CheckTimeline(const timeline::Timeline& timeline) override;
@@ -55,6 +60,7 @@ class OracleJudge : public RunJudge {
   std::unique_ptr<oracle::VerdictCache> owned_;
   oracle::VerdictCache* cache_;
   CleanVersions* clean_ = nullptr;
+  bool errors_only_ = false;
   oracle::Report last_;
 };
 

@@ -19,7 +19,7 @@ struct Signed {
   std::vector<dns::RR> ds;
 };
 
-Signed SignSmallZone() {
+Signed SignSmallZone(std::string salt = "") {
   auto zone = dns::Zone::Parse(
       "$ORIGIN memo.test.\n"
       "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
@@ -34,6 +34,7 @@ Signed SignSmallZone() {
   std::vector<signer::ZoneKey> keys = {signer::ZoneKey::ForRole(*info, signer::KeyRole::kCsk)};
   signer::SignOptions o;
   o.denial = signer::Denial::kNsec3;
+  o.nsec3.salt = salt;
   auto s = signer::ZoneSigner(store, o).Sign(*zone, keys, kNow);
   EXPECT_TRUE(s.ok()) << s.status().message();
   return {std::move(s->zone), std::move(s->ds)};
@@ -110,6 +111,40 @@ TEST(OracleJudgeCleanVersions, OneSlotKeepsTheNewest) {
   ASSERT_TRUE(judge.CheckZone(s.zone, s.ds, kNow).ok());      // miss: it was replaced
   EXPECT_EQ(clean.hits(), 1u);
   EXPECT_EQ(clean.lookups(), 4u);
+}
+
+TEST(OracleJudgeCleanVersions, ErrorsOnlyRemembersVersionsWithWarningsAndSharesNoAnswers) {
+  Signed s = SignSmallZone("\xab\xcd");  // an NSEC3 salt: a warning (RFC 9276 §3.1), no error
+  oracle::VerdictCache verdicts(1024);
+  CleanVersions clean(64);
+  OracleJudge all(&verdicts, &clean);
+  OracleJudge errors(&verdicts, &clean);
+  errors.set_errors_only(true);
+
+  for (int i = 0; i < 2; ++i) {  // a warning is an answer: never remembered
+    auto r = all.CheckZone(s.zone, s.ds, kNow);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->size(), 1u) << i;
+    EXPECT_EQ((*r)[0].cls, "nsec3-salt-present");
+    EXPECT_EQ((*r)[0].severity, "warning");
+  }
+  EXPECT_EQ(clean.hits(), 0u);
+  for (int i = 0; i < 2; ++i) {  // errors only: nothing to say, remembered after the first look
+    auto r = errors.CheckZone(s.zone, s.ds, kNow);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->empty()) << i;
+  }
+  EXPECT_EQ(clean.hits(), 1u);
+  // The full judge on the same table still gets its warning (the digests carry the mode).
+  auto r = all.CheckZone(s.zone, s.ds, kNow);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 1u);
+  EXPECT_EQ(clean.hits(), 1u);
+  // Errors still come out of an errors-only judge (the signatures long expired), and nothing else.
+  auto later = errors.CheckZone(s.zone, s.ds, kNow + 400 * 86400);
+  ASSERT_TRUE(later.ok());
+  EXPECT_GT(Errors(*later), 0u);
+  EXPECT_EQ(Errors(*later), later->size());
 }
 
 }  // namespace
