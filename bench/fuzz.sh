@@ -16,7 +16,7 @@
 # flags. Prints executions, libFuzzer's exec/s (wall clock, as stat::average_exec_per_sec) and
 # executions per CPU second (user+system: what one unshared core would do). The acceptance figure is
 # the scenario target's (in-process key store): >= 200 exec/s. --seed N fixes libFuzzer's -seed (the
-# scenario target's speed depends on where the search goes: 150-250 exec/s across seeds); --repeat K
+# scenario target's speed depends on where the search goes: 207-282 exec/s across seeds); --repeat K
 # runs each target K times (-seed=1..K, or from --seed on) and prints the median; with
 # --sanitizer none the targets are built with libFuzzer alone, to see what ASan costs (not with
 # --prebuilt, which runs whatever DIR holds).
