@@ -30,6 +30,10 @@ inline void AppendU32(std::string& s, uint32_t v) {
   AppendU16(s, uint16_t(v >> 16));
   AppendU16(s, uint16_t(v & 0xffff));
 }
+inline void AppendU64(std::string& s, uint64_t v) {
+  AppendU32(s, uint32_t(v >> 32));
+  AppendU32(s, uint32_t(v & 0xffffffffu));
+}
 
 }  // namespace rollcage
 

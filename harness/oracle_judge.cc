@@ -45,6 +45,11 @@ void VersionDigest(const dns::Zone& zone, const oracle::ValidateOptions& o, bool
   SHA256_Final(out, &c);
 }
 
+// What an errors-only judge returns: the findings less the warnings.
+void DropWarnings(std::vector<Finding>* findings) {
+  std::erase_if(*findings, [](const Finding& f) { return f.severity != "error"; });
+}
+
 }  // namespace
 
 CleanVersions::CleanVersions(size_t slots) {
@@ -131,7 +136,7 @@ Result<std::vector<Finding>> OracleJudge::CheckZone(const dns::Zone& zone, const
   }
   last_ = oracle::Validate(zone, o);
   std::vector<Finding> out = ToFindings(last_, 0, at);
-  if (errors_only_) std::erase_if(out, [](const Finding& f) { return f.severity != "error"; });
+  if (errors_only_) DropWarnings(&out);
   if (clean_ && out.empty()) clean_->Add(digest);
   return out;
 }
@@ -141,7 +146,7 @@ Result<std::vector<Finding>> OracleJudge::CheckTimeline(const timeline::Timeline
   auto r = oracle::temporal::CheckTimeline(timeline, judge);
   if (!r.ok()) return r.status();
   std::vector<Finding> out = ToFindings(*r);
-  if (errors_only_) std::erase_if(out, [](const Finding& f) { return f.severity != "error"; });
+  if (errors_only_) DropWarnings(&out);
   return out;
 }
 

@@ -10,11 +10,6 @@
 namespace rollcage::signer {
 namespace {
 
-void AppendU64(std::string& s, uint64_t v) {
-  AppendU32(s, uint32_t(v >> 32));
-  AppendU32(s, uint32_t(v & 0xffffffffu));
-}
-
 // A length-prefixed field, so that no two different inputs give the same octets.
 void AppendField(std::string& s, std::string_view v) {
   AppendU32(s, uint32_t(v.size()));
@@ -120,7 +115,8 @@ bool SignMemo::Store(const Key& key, const SignResult& r) {
     rr.AppendWire(s);
   });
   if (s.size() > ring_size_ / 8 || s.size() > UINT32_MAX) return false;
-  // The slot of this key, else a free one, else the oldest of the bucket.
+  // The slot of this key, else a free (or overwritten) one, else the bucket's oldest.
+  auto age = [this](const Slot& c) { return Live(c) ? c.start + 1 : 0; };  // 0: free
   Slot* bucket = Bucket(key);
   Slot* slot = &bucket[0];
   for (int w = 0; w < kWays; ++w) {
@@ -129,11 +125,7 @@ bool SignMemo::Store(const Key& key, const SignResult& r) {
       slot = &c;
       break;
     }
-    if (!Live(c)) {
-      slot = &c;
-    } else if (Live(*slot) && c.start < slot->start) {
-      slot = &c;
-    }
+    if (age(c) < age(*slot)) slot = &c;
   }
   slot->key = key;
   slot->start = written_;
